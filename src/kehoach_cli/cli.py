@@ -1,0 +1,85 @@
+"""The Typer application: command registration and the one error boundary.
+
+No file, date or text logic lives here: each command is a thin function in `commands/`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kehoach_cli import __version__, i18n
+from kehoach_cli.commands import check
+from kehoach_cli.errors import ExitCode, KehoachError
+from kehoach_cli.text import nfc
+
+app = typer.Typer(
+    name="kehoach",
+    help="Theo dõi thực hiện Kế hoạch của Đảng ủy: ai làm gì, đã làm gì, báo cáo định kỳ.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[TÙY CHỌN]",
+    subcommand_metavar="LỆNH [ĐỐI SỐ]...",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kehoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="In phiên bản rồi thoát.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """Theo dõi thực hiện Kế hoạch của Đảng ủy: ai làm gì, đã làm gì, báo cáo định kỳ.
+
+    Kế hoạch là tệp YAML trong thư mục plans/ (hoặc chỉ rõ bằng --ke-hoach).
+    """
+
+
+# Command registration: one line a command, in the order `kehoach --help` lists them.
+app.command("check", options_metavar="[TÙY CHỌN]")(check.check)
+
+
+def _reconfigure_streams() -> None:
+    # Windows consoles default to a legacy code page that cannot print Vietnamese.
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning user errors into Vietnamese messages and exit codes."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+    _reconfigure_streams()
+    args = [nfc(arg) for arg in (sys.argv[1:] if argv is None else argv)]
+    i18n.install()
+    if not args or "-h" in args or "--help" in args:
+        i18n.install_rich_help()
+    try:
+        code = app(args=args, prog_name="kehoach", standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except NoArgsIsHelpError as exc:
+        print(exc.format_message())
+        code = ExitCode.OK
+    except ClickException as exc:
+        hint = "" if exc.exit_code != ExitCode.USAGE else "\nXem hướng dẫn: kehoach --help"
+        print(f"Lỗi: {i18n.translate(exc.format_message())}{hint}", file=sys.stderr)
+        code = exc.exit_code
+    except KehoachError as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        code = exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        print("Đã hủy.", file=sys.stderr)
+        code = 130
+    sys.exit(int(code) if isinstance(code, int) else 0)

@@ -1,0 +1,61 @@
+"""`kehoach check`: validate plan files and report every problem with its line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kehoach_cli.errors import ExitCode
+
+
+def check(
+    files: Annotated[
+        Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation at run time
+        typer.Argument(
+            help="Tệp hoặc thư mục kế hoạch cần kiểm tra; mặc định: mọi kế hoạch trong ./plans/.",
+            show_default=False,
+            metavar="TỆP",
+        ),
+    ] = None,
+) -> None:
+    """Kiểm tra kế hoạch: cú pháp YAML, khóa gõ nhầm, mã trùng, đơn vị, ngày, thời gian.
+
+    Mỗi lỗi in ra dạng tệp:dòng:cột, trường và cách sửa. Mã thoát 0 khi không có lỗi.
+    """
+    from kehoach_cli.plans import check_file
+    from kehoach_cli.workspace import plan_files
+
+    paths = plan_files(files)
+    problems = []
+    keys: dict[str, Path] = {}
+    for path in paths:
+        found = check_file(path)
+        problems.extend(found)
+        if not found:
+            from kehoach_cli.plans import load_plan
+
+            key = load_plan(path).key
+            if key in keys:
+                from kehoach_cli.problems import Problem
+
+                problems.append(Problem(path, None, None, "ke_hoach.ma",
+                                        f"mã kế hoạch “{key}” đã dùng ở {keys[key]}"))
+            keys.setdefault(key, path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"Có {len(problems)} lỗi trong {len(paths)} tệp.", file=sys.stderr)
+        raise typer.Exit(ExitCode.INVALID_PLAN)
+    noun = "tệp" if len(paths) == 1 else f"{len(paths)} tệp"
+    print(f"Hợp lệ: {noun} kế hoạch không có lỗi ({', '.join(_shown(p) for p in paths)}).")
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

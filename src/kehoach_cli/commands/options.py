@@ -1,0 +1,40 @@
+"""Options shared by several commands, declared once so they read the same everywhere."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+PlanPaths = Annotated[
+    Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation at run time
+    typer.Option(
+        "--ke-hoach",
+        "-k",
+        help="Tệp hoặc thư mục kế hoạch (.yaml); mặc định: mọi kế hoạch trong ./plans/. "
+        "Có thể dùng nhiều lần.",
+        show_default=False,
+    ),
+]
+
+
+class Format(str, Enum):
+    """Output formats for other tools; `bang` is the Rich table for people."""
+
+    BANG = "bang"
+    JSON = "json"
+    CSV = "csv"
+    MD = "md"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--dinh-dang",
+        "-d",
+        help="Định dạng đầu ra: bang (bảng trên màn hình), json, csv (mở được bằng Excel), md.",
+        case_sensitive=False,
+    ),
+]

@@ -1,0 +1,66 @@
+"""Errors meant for the user, with their exit codes: the one place both are defined.
+
+Domain code raises `KehoachError` (or a subclass) with a Vietnamese message; the CLI's single
+boundary prints it on stderr and exits with its code. Anything else is a bug and keeps its
+traceback.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kehoach_cli.problems import Problem
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every command."""
+
+    OK = 0
+    INVALID_PLAN = 1  # a plan or journal file has errors (kehoach check)
+    USAGE = 2  # a bad option or argument (same code as Click's usage errors)
+    NOT_FOUND = 3  # an unknown task, body, plan or file
+    AMBIGUOUS = 4  # a name or task id that matches several things
+    CONFLICT = 5  # refusing to overwrite, a lock that could not be taken
+    IO = 6  # the file system refused a read or write
+
+
+class KehoachError(Exception):
+    """An error the user can fix; `message` is Vietnamese and names what to do."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str, exit_code: ExitCode | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class PlanInvalid(KehoachError):
+    """A plan file failed to load; the message lists every problem found."""
+
+    exit_code = ExitCode.INVALID_PLAN
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class NotFound(KehoachError):
+    """Something named by the user does not exist."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class Ambiguous(KehoachError):
+    """A name matches several things; the message lists the candidates."""
+
+    exit_code = ExitCode.AMBIGUOUS
+
+
+class Conflict(KehoachError):
+    """The operation would overwrite or race with something."""
+
+    exit_code = ExitCode.CONFLICT

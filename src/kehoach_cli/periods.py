@@ -1,0 +1,176 @@
+"""Reporting periods (kỳ báo cáo) and the dates they cover under two conventions.
+
+- calendar (`lich`): quý III = 01/07 to 30/09;
+- data cut-off of Nghị định 09/2019/NĐ-CP, Điều 12 (`nd09`): a month runs from the 15th of
+  the previous month to the 14th; quarters, halves, nine months and the year start on the
+  15th of the month before and end on the 14th of their last month.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from kehoach_cli.text import fold
+
+
+class Convention(str, Enum):
+    """How a period maps to dates."""
+
+    LICH = "lich"
+    ND09 = "nd09"
+
+
+class Kind(str, Enum):
+    """Period kinds; the value is the short form used on the command line."""
+
+    THANG = "thang"
+    QUY = "quy"
+    SAU_THANG = "6thang"
+    CHIN_THANG = "9thang"
+    NAM = "nam"
+
+
+# Number of periods of each kind in a year, and the first month each one covers.
+_COUNT = {Kind.THANG: 12, Kind.QUY: 4, Kind.SAU_THANG: 2, Kind.CHIN_THANG: 1, Kind.NAM: 1}
+_MONTHS = {Kind.THANG: 1, Kind.QUY: 3, Kind.SAU_THANG: 6, Kind.CHIN_THANG: 9, Kind.NAM: 12}
+ROMAN = ["I", "II", "III", "IV"]
+PERIOD_EXAMPLES = (
+    "quý III/2025, quy 3/2025, Q3/2025, 2025-Q3, tháng 11/2025, 11/2025, "
+    "6 tháng đầu năm 2025, 6 tháng cuối năm 2025, 9 tháng 2025, năm 2025"
+)
+
+
+class PeriodError(ValueError):
+    """A period phrase that cannot be read; the message is Vietnamese with examples."""
+
+
+def _month_end(year: int, month: int) -> date:
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One period: its kind, year and index in the year (month 1-12, quarter 1-4, half 1-2)."""
+
+    kind: Kind
+    year: int
+    index: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.index <= _COUNT[self.kind]:
+            raise PeriodError(f"kỳ {self.kind.value} không có số thứ tự {self.index}")
+
+    @property
+    def first_month(self) -> int:
+        return (self.index - 1) * _MONTHS[self.kind] + 1
+
+    @property
+    def last_month(self) -> int:
+        return self.first_month + _MONTHS[self.kind] - 1
+
+    def dates(self, convention: Convention = Convention.LICH) -> tuple[date, date]:
+        """The first and last day the period covers, both inclusive."""
+        if convention is Convention.LICH:
+            return date(self.year, self.first_month, 1), _month_end(self.year, self.last_month)
+        start_month = self.first_month - 1
+        start = (
+            date(self.year - 1, 12, 15) if start_month == 0 else date(self.year, start_month, 15)
+        )
+        return start, date(self.year, self.last_month, 14)
+
+    def label(self) -> str:
+        """The period as officials write it: "quý III/2025", "6 tháng đầu năm 2025"."""
+        if self.kind is Kind.THANG:
+            return f"tháng {self.index}/{self.year}"
+        if self.kind is Kind.QUY:
+            return f"quý {ROMAN[self.index - 1]}/{self.year}"
+        if self.kind is Kind.SAU_THANG:
+            half = "đầu" if self.index == 1 else "cuối"
+            return f"6 tháng {half} năm {self.year}"
+        if self.kind is Kind.CHIN_THANG:
+            return f"9 tháng năm {self.year}"
+        return f"năm {self.year}"
+
+    def previous(self) -> Period:
+        if self.index > 1:
+            return Period(self.kind, self.year, self.index - 1)
+        return Period(self.kind, self.year - 1, _COUNT[self.kind])
+
+    def next(self) -> Period:
+        if self.index < _COUNT[self.kind]:
+            return Period(self.kind, self.year, self.index + 1)
+        return Period(self.kind, self.year + 1, 1)
+
+
+def containing(kind: Kind, day: date, convention: Convention = Convention.LICH) -> Period:
+    """The period of `kind` whose dates hold `day`.
+
+    Under nd09 the days after the 14th belong to the next month's period, so 20/12/2025 is
+    in quý I/2026. A nine-month period does not tile the year; a day after it falls in the
+    next year's nine months.
+    """
+    year, month = day.year, day.month
+    if convention is Convention.ND09 and day.day >= 15:
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    index = (month - 1) // _MONTHS[kind] + 1
+    if index > _COUNT[kind]:  # only the nine-month kind: past September
+        return Period(kind, year + 1, 1)
+    return Period(kind, year, index)
+
+
+_ROMAN_TO_INT = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_YEAR = r"(?:/|\s+nam\s+|\s+|-)?(\d{4})"
+_PATTERNS: list[tuple[re.Pattern[str], Kind]] = [
+    (re.compile(r"^(?:quy\s*|q)(iv|iii|ii|i|[1-4])" + _YEAR + "?$"), Kind.QUY),
+    (re.compile(r"^(\d{4})\s*-?\s*q([1-4])$"), Kind.QUY),
+    (re.compile(r"^thang\s*(\d{1,2})" + _YEAR + "?$"), Kind.THANG),
+    (re.compile(r"^(\d{1,2})/(\d{4})$"), Kind.THANG),
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), Kind.THANG),
+    (re.compile(r"^6\s*thang\s*(dau|cuoi)?(?:\s*nam)?" + _YEAR + "?$"), Kind.SAU_THANG),
+    (re.compile(r"^9\s*thang(?:\s*dau)?(?:\s*nam)?" + _YEAR + "?$"), Kind.CHIN_THANG),
+    (re.compile(r"^(?:ca\s+)?nam\s*(\d{4})?$"), Kind.NAM),
+    (re.compile(r"^(\d{4})$"), Kind.NAM),
+]
+
+
+def parse_period(text: str, default_year: int | None = None) -> Period:
+    """Read a period as officials write it; the year may be left out when `default_year`
+    is given. Raise `PeriodError` with examples otherwise."""
+    key = re.sub(r"\s*([/-])\s*", r"\1", fold(text))
+    for pattern, kind in _PATTERNS:
+        match = pattern.match(key)
+        if not match:
+            continue
+        groups = match.groups()
+        year_text: str | None
+        index = 1
+        if kind is Kind.QUY and pattern.pattern.startswith("^(\\d{4})"):
+            year_text, index = groups[0], int(groups[1])
+        elif kind is Kind.QUY:
+            raw, year_text = groups
+            index = _ROMAN_TO_INT.get(raw) or int(raw)
+        elif kind is Kind.THANG and pattern.pattern.startswith("^(\\d{4})"):
+            year_text, index = groups[0], int(groups[1])
+        elif kind is Kind.THANG:
+            index, year_text = int(groups[0]), groups[1]
+        elif kind is Kind.SAU_THANG:
+            index = 2 if groups[0] == "cuoi" else 1
+            year_text = groups[1]
+        else:
+            year_text = groups[0] if groups else None
+        if year_text is None:
+            if default_year is None:
+                raise PeriodError(f"kỳ “{text}” thiếu năm: ví dụ {PERIOD_EXAMPLES}")
+            year = default_year
+        else:
+            year = int(year_text)
+        if kind is Kind.THANG and not 1 <= index <= 12:
+            raise PeriodError(f"kỳ “{text}”: tháng phải từ 1 đến 12")
+        return Period(kind, year, index)
+    raise PeriodError(f"không đọc được kỳ “{text}”: hãy viết như {PERIOD_EXAMPLES}")

@@ -1,0 +1,98 @@
+"""The one loader of plan files: read, parse, validate, locate problems, cache.
+
+Every command reads plans through `load_plan`; `kehoach check` calls `check_file`, which is
+the same path with the problems returned instead of raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kehoach_cli import cache
+from kehoach_cli.errors import PlanInvalid
+from kehoach_cli.model import Plan
+from kehoach_cli.problems import Problem, format_problems
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A validated plan and where it came from; `key` qualifies its task ids."""
+
+    path: Path
+    plan: Plan
+
+    @property
+    def key(self) -> str:
+        return self.plan.ke_hoach.ma or self.path.stem
+
+
+def describe(loc: tuple[Any, ...], data: Any) -> str:
+    """A field path readers can follow: `noi_dung[2].nhiem_vu[2.1].thoi_gian`.
+
+    List items show their `ma` when they have one, else their 1-based position.
+    """
+    out = ""
+    node = data
+    for step in loc:
+        if isinstance(step, int):
+            item = node[step] if isinstance(node, list) and step < len(node) else None
+            label = item.get("ma") if isinstance(item, dict) else None
+            out += f"[{label}]" if isinstance(label, str) else f"[#{step + 1}]"
+            node = item
+        else:
+            out += ("." if out else "") + str(step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return out
+
+
+def _validate(path: Path, text: str) -> tuple[Plan | None, list[Problem]]:
+    from kehoach_cli import schema, validate, yamlio
+
+    data = yamlio.load_yaml(path, text)
+    plan, issues = schema.validate(data)
+    if plan is not None:
+        issues = validate.check_plan(plan)
+    if not issues:
+        return plan, []
+    marks = yamlio.marks_of(text)
+    problems = []
+    for loc, message, at_key in issues:
+        pos = marks.find(loc, key=at_key)
+        line, column = pos if pos else (None, None)
+        problems.append(Problem(path, line, column, describe(loc, data), message))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return None, problems
+
+
+def check_file(path: Path) -> list[Problem]:
+    """Every problem of one plan file (empty when it is valid)."""
+    try:
+        load_plan(path)
+    except PlanInvalid as exc:
+        return exc.problems or [Problem(path, None, None, "", exc.message)]
+    return []
+
+
+def load_plan(path: Path) -> LoadedPlan:
+    """Read and validate a plan, from the cache when the file is unchanged.
+
+    Raises `PlanInvalid` whose message lists every problem as file:line:column.
+    """
+    from kehoach_cli import yamlio
+
+    cached = cache.get(path)
+    if cached is not None:
+        return LoadedPlan(path, cached)
+    try:
+        before = path.stat()
+    except OSError:
+        before = None
+    text = yamlio.read_text(path)
+    plan, problems = _validate(path, text)
+    if plan is None:
+        raise PlanInvalid(format_problems(problems), problems=problems)
+    if before is not None:
+        cache.put(path, plan, (before.st_size, before.st_mtime_ns))
+    return LoadedPlan(path, plan)

@@ -1,0 +1,90 @@
+"""Vietnamese text handling: NFC, accent folding for matching, alphabetical order, safe printing.
+
+Users type with Unikey (Telex/VNI), often without diacritics, paste NFD text from PDFs and
+macOS, and write "uỷ" or "ủy" interchangeably. Everything that compares names goes through
+`fold`; everything stored goes through `nfc`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Hyphens and dashes people paste from Word ("chính trị – xã hội") compare as one.
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-"})
+
+
+def nfc(text: str) -> str:
+    """Return `text` in Unicode NFC, the form every stored string uses."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: no diacritics, đ→d, lower case, single spaces, one dash.
+
+    Stripping every combining mark also makes old and new tone placement ("uỷ"/"ủy")
+    equal. "đ" is not a combining sequence, so it is mapped explicitly.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("đ", "d").replace("Đ", "D").translate(_DASHES)
+    stripped = stripped.casefold()
+    stripped = re.sub(r"\s*-\s*", " - ", stripped)
+    return _SPACES.sub(" ", stripped).strip()
+
+
+# Vietnamese alphabet order; letters not listed sort after, by code point.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# Tone marks, in the order dictionaries use: none, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a distinct letter (ă, â, ê, ô, ơ, ư) rather than a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+
+def _letters(text: str) -> list[tuple[str, int]]:
+    """Split into (base letter with its letter marks, tone rank) pairs."""
+    out: list[tuple[str, int]] = []
+    for ch in nfc(text.casefold()):
+        parts = unicodedata.normalize("NFD", ch)
+        base = parts[0]
+        tone = 0
+        for mark in parts[1:]:
+            if mark in _LETTER_MARKS:
+                base += mark
+            else:
+                tone = _TONES.get(mark, tone)
+        out.append((unicodedata.normalize("NFC", base), tone))
+    return out
+
+
+def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Key for Vietnamese alphabetical order: a ă â b c d đ e ê ..., tones as a tiebreak."""
+    letters = _letters(text)
+    primary = tuple(
+        _LETTER_RANK[base] if base in _LETTER_RANK else 100 + ord(base[0])
+        for base, _ in letters
+    )
+    return primary, tuple(tone for _, tone in letters)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Make plan or note text safe for a terminal: control characters (escape
+    sequences included) are shown as visible code points, never interpreted."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut `text` at a word boundary to at most `width` characters, ending with "…"."""
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"

@@ -1,0 +1,100 @@
+"""Timeframes (thời gian thực hiện) as plans write them, read into a kind and dates.
+
+"Thường xuyên" (ongoing, no deadline), "Trước ngày 31/3/2025" (a deadline), "Quý I/2025"
+or "Tháng 9/2025" (a named period, due at its end), "Hằng quý" (recurring), and free text
+only when the plan says so explicitly (`loai: khac`), so a typo never passes as free text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from kehoach_cli.dates import DateError, parse_date
+from kehoach_cli.periods import Kind, PeriodError, parse_period
+from kehoach_cli.text import fold
+
+
+class TimeframeKind(str, Enum):
+    """What kind of timeframe a task has; the value is the YAML spelling."""
+
+    THUONG_XUYEN = "thuong_xuyen"  # ongoing, no deadline
+    HAN = "han"  # a deadline date
+    KY = "ky"  # a named period, due at its end
+    DINH_KY = "dinh_ky"  # recurring every month, quarter, half-year or year
+    KHAC = "khac"  # free text, written as such by the plan's author
+
+
+KIND_LABELS = {
+    TimeframeKind.THUONG_XUYEN: "thường xuyên",
+    TimeframeKind.HAN: "có hạn",
+    TimeframeKind.KY: "theo kỳ",
+    TimeframeKind.DINH_KY: "định kỳ",
+    TimeframeKind.KHAC: "khác",
+}
+
+TIMEFRAME_EXAMPLES = (
+    "Thường xuyên; Trước ngày 31/3/2025; Quý I/2025; Tháng 9/2025; 6 tháng đầu năm 2025; "
+    "Hằng quý; Hằng năm"
+)
+
+
+class TimeframeError(ValueError):
+    """A timeframe that cannot be read; the message says how to write it."""
+
+
+@dataclass(frozen=True)
+class Timeframe:
+    """A task's timeframe: its text as written, its kind and, where known, its dates."""
+
+    van_ban: str
+    loai: TimeframeKind
+    tu_ngay: date | None = None  # start of a named period
+    han: date | None = None  # the deadline, for `han` and `ky`
+    chu_ky: Kind | None = None  # the recurrence, for `dinh_ky`
+
+    @property
+    def has_deadline(self) -> bool:
+        return self.han is not None
+
+
+_ONGOING = re.compile(r"^(thuong xuyen|lien tuc|hang ngay|suot nhiem ky.*)$")
+_DEADLINE = re.compile(
+    r"^(?:hoan thanh\s+)?(?:truoc|cham nhat|han|den|trong)?\s*(?:ngay\s*)?"
+    r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2})$"
+)
+_RECURRING = re.compile(r"^(?:dinh ky\s+)?(?:hang|hang)\s+(thang|quy|nam)$")
+_RECUR_KIND = {"thang": Kind.THANG, "quy": Kind.QUY, "nam": Kind.NAM}
+_HALVES = re.compile(r"^(?:dinh ky\s+)?6 thang(?: dau nam va cuoi nam| mot lan)(?: nam)?(?: \d{4})?$")
+_PREFIX = re.compile(r"^(?:trong|trong nam|hoan thanh trong|hoan thanh truoc|truoc)\s+")
+
+
+def parse_timeframe(text: str) -> Timeframe:
+    """Read a timeframe; raise `TimeframeError` naming the forms it understands."""
+    cleaned = text.strip().rstrip(".;")
+    key = fold(cleaned)
+    key = re.sub(r"\s*([/-])\s*", r"\1", key)
+    if not key:
+        raise TimeframeError("thời gian thực hiện đang để trống")
+    if _ONGOING.match(key):
+        return Timeframe(cleaned, TimeframeKind.THUONG_XUYEN)
+    if match := _DEADLINE.match(key):
+        try:
+            return Timeframe(cleaned, TimeframeKind.HAN, han=parse_date(match.group(1)))
+        except DateError as exc:
+            raise TimeframeError(str(exc)) from None
+    if match := _RECURRING.match(key):
+        return Timeframe(cleaned, TimeframeKind.DINH_KY, chu_ky=_RECUR_KIND[match.group(1)])
+    if _HALVES.match(key):
+        return Timeframe(cleaned, TimeframeKind.DINH_KY, chu_ky=Kind.SAU_THANG)
+    try:
+        period = parse_period(_PREFIX.sub("", key))
+    except PeriodError:
+        raise TimeframeError(
+            f"không đọc được thời gian “{cleaned}”: hãy viết như {TIMEFRAME_EXAMPLES}; "
+            "nếu cần ghi tự do, viết `thoi_gian: {loai: khac, van_ban: \"...\"}`"
+        ) from None
+    start, end = period.dates()
+    return Timeframe(cleaned, TimeframeKind.KY, tu_ngay=start, han=end)

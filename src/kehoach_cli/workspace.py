@@ -1,0 +1,119 @@
+"""Finding plans and tasks: `--ke-hoach PATH` when given, else every plan in ./plans/.
+
+Task references: "3.2" works when exactly one plan has task 3.2; "kh160:3.2" (plan key,
+colon, task id) always works. A plan's key is its `ke_hoach.ma`, else its file name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kehoach_cli.errors import Ambiguous, NotFound, PlanInvalid
+from kehoach_cli.model import Section, Task
+from kehoach_cli.plans import LoadedPlan, load_plan
+from kehoach_cli.problems import format_problems
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+DEFAULT_DIR = Path("plans")
+
+
+def plan_files(paths: Sequence[Path] | None, cwd: Path | None = None) -> list[Path]:
+    """The plan files named by `--ke-hoach` (files or folders), else those in ./plans/."""
+    base = cwd or Path.cwd()
+    if not paths:
+        folder = base / DEFAULT_DIR
+        if not folder.is_dir():
+            raise NotFound(
+                "không tìm thấy kế hoạch: chạy lệnh trong thư mục có thư mục plans/, "
+                "hoặc chỉ rõ tệp bằng --ke-hoach ĐƯỜNG_DẪN"
+            )
+        paths = [folder]
+    found: list[Path] = []
+    for given in paths:
+        path = given if given.is_absolute() else base / given
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir()
+                                if p.suffix in PLAN_SUFFIXES and p.is_file()))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise NotFound(f"{given}: không tìm thấy tệp hoặc thư mục kế hoạch")
+    if not found:
+        raise NotFound(f"không có tệp kế hoạch (.yaml) nào trong {', '.join(map(str, paths))}")
+    return found
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """A task located in its plan."""
+
+    plan: LoadedPlan
+    section: Section
+    task: Task
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.plan.key}:{self.task.ma}"
+
+
+@dataclass
+class Workspace:
+    """The plans a command works on."""
+
+    plans: list[LoadedPlan]
+
+    @classmethod
+    def load(cls, paths: Sequence[Path] | None = None, cwd: Path | None = None) -> Workspace:
+        """Load every plan; all problems of all files are reported together."""
+        loaded: list[LoadedPlan] = []
+        problems = []
+        for path in plan_files(paths, cwd):
+            try:
+                loaded.append(load_plan(path))
+            except PlanInvalid as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise PlanInvalid(
+                format_problems(problems) + "\nChạy `kehoach check` để xem chi tiết.",
+                problems=problems,
+            )
+        keys: dict[str, LoadedPlan] = {}
+        for item in loaded:
+            if item.key in keys:
+                raise PlanInvalid(
+                    f"hai kế hoạch cùng mã “{item.key}”: {keys[item.key].path} và {item.path}; "
+                    "hãy đặt `ke_hoach.ma` khác nhau"
+                )
+            keys[item.key] = item
+        return cls(loaded)
+
+    def tasks(self) -> Iterable[TaskRef]:
+        for item in self.plans:
+            for section, task in item.plan.tasks():
+                yield TaskRef(item, section, task)
+
+    def find_task(self, ref: str) -> TaskRef:
+        """Resolve "3.2" or "kh160:3.2"; unknown or ambiguous references say what exists."""
+        ref = ref.strip()
+        plan_key, _, task_id = ref.rpartition(":")
+        task_id = task_id.strip().rstrip(".")
+        matches = [
+            t for t in self.tasks()
+            if t.task.ma == task_id and (not plan_key or t.plan.key == plan_key.strip())
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            listed = ", ".join(m.qualified for m in matches)
+            raise Ambiguous(f"nhiệm vụ “{ref}” có trong nhiều kế hoạch: {listed}; "
+                            "hãy ghi rõ dạng KẾ_HOẠCH:MÃ")
+        if plan_key and plan_key not in {p.key for p in self.plans}:
+            keys = ", ".join(p.key for p in self.plans)
+            raise NotFound(f"không có kế hoạch “{plan_key}”; các kế hoạch hiện có: {keys}")
+        known = [t.task.ma for t in self.tasks()] + [t.qualified for t in self.tasks()]
+        close = difflib.get_close_matches(ref, known, n=3, cutoff=0.5)
+        hint = f"; có phải ý là: {', '.join(close)}?" if close else ""
+        raise NotFound(f"không có nhiệm vụ “{ref}”{hint}")

@@ -1,0 +1,184 @@
+"""Reading YAML safely: size, encoding, tabs, object tags, alias bombs, and positions.
+
+Plain scalars are all read as text (no implicit ints, floats, booleans or dates), so task
+id 1.10 stays "1.10", "4" stays "4" and a date stays as written until the schema reads it.
+Aliases are refused outright: a plan never needs them, and this is the simplest complete
+defence against "billion laughs".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from kehoach_cli.errors import PlanInvalid
+from kehoach_cli.problems import Problem, format_problems
+
+MAX_BYTES = 4 * 1024 * 1024  # a plan of 50 tasks is about 40 KB
+_FastLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _text_only(cls: type[Any]) -> type[Any]:
+    """Keep only the null resolver, so every other plain scalar is a string."""
+    cls.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return cls
+
+
+@_text_only
+class _Loader(_FastLoader):  # type: ignore[misc]
+    """libyaml when present (ten times faster), text scalars only, no duplicate keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # PyYAML keeps the last of two equal keys; a plan with two `ma:` lines is a mistake.
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key “{key_node.value}”", key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+@_text_only
+class _MarkLoader(yaml.SafeLoader):
+    """Pure-Python loader used to find the line of a field once a problem is known."""
+
+
+def _fail(problem: Problem) -> NoReturn:
+    raise PlanInvalid(format_problems([problem]), problems=[problem])
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file (BOM allowed), refusing huge or non-UTF-8 files; return NFC text."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            _fail(Problem(path, None, None, "",
+                          f"tệp quá lớn ({size // 1024} KB, tối đa {MAX_BYTES // 1024} KB); "
+                          "một kế hoạch chỉ vài chục KB, hãy kiểm tra lại tệp"))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        _fail(Problem(path, None, None, "", "không tìm thấy tệp"))
+    except IsADirectoryError:
+        _fail(Problem(path, None, None, "", "đây là thư mục, không phải tệp"))
+    except OSError as exc:
+        _fail(Problem(path, None, None, "", f"không đọc được tệp ({exc.strerror})"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        _fail(Problem(path, line, column, "", "tệp không phải UTF-8 (có thể đang là "
+                      "Windows-1258 hoặc TCVN3); hãy lưu lại tệp với mã hóa UTF-8"))
+    return unicodedata.normalize("NFC", text)
+
+
+_TAB_INDENT = re.compile(r"^( *)\t", re.MULTILINE)
+
+
+def _tab_problems(path: Path, text: str) -> list[Problem]:
+    problems = []
+    for match in _TAB_INDENT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        problems.append(
+            Problem(path, line, len(match.group(1)) + 1, "",
+                    "thụt lề bằng phím Tab; YAML chỉ chấp nhận dấu cách, hãy thay Tab bằng dấu cách")
+        )
+    return problems
+
+
+def _shared_container(data: Any) -> bool:
+    """True when a list or mapping is reachable twice: the sign of an alias."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (dict, list)):
+            if id(item) in seen:
+                return True
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
+    return False
+
+
+def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(problem):
+        message = ("thẻ YAML (như !!python/object) không được phép: kế hoạch chỉ chứa "
+                   "văn bản, danh sách và bảng khóa")
+    elif str(problem).startswith("duplicate key"):
+        key = str(problem).removeprefix("duplicate key ")
+        message = f"khóa {key} xuất hiện hai lần trong cùng một bảng; hãy giữ một"
+    elif "found duplicate anchor" in str(problem) or "alias" in str(problem):
+        message = "không dùng neo/bí danh YAML (& và *): hãy viết đầy đủ nội dung"
+    else:
+        message = f"lỗi cú pháp YAML ({problem}); kiểm tra thụt lề, dấu “:” và dấu ngoặc kép"
+    return Problem(path, line, column, "", message)
+
+
+def load_yaml(path: Path, text: str) -> Any:
+    """Parse YAML text into plain data, or raise `PlanInvalid` with located problems."""
+    problems = _tab_problems(path, text)
+    if problems:
+        raise PlanInvalid(format_problems(problems), problems=problems)
+    try:
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        _fail(_yaml_problem(path, exc))
+    if _shared_container(data):
+        _fail(Problem(path, None, None, "",
+                      "không dùng neo/bí danh YAML (& và *): hãy viết đầy đủ nội dung"))
+    return data
+
+
+@dataclass
+class Marks:
+    """Where each value (and each mapping key) starts, by path of keys and indexes."""
+
+    values: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    keys: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+
+    def find(self, loc: tuple[Any, ...], key: bool = False) -> tuple[int, int] | None:
+        """The position of `loc`, or of its nearest ancestor that has one."""
+        table = self.keys if key else self.values
+        if loc in table:
+            return table[loc]
+        for end in range(len(loc) - 1, -1, -1):
+            if loc[:end] in self.values:
+                return self.values[loc[:end]]
+        return None
+
+
+def marks_of(text: str) -> Marks:
+    """Positions of every node; only called when there is a problem to locate."""
+    marks = Marks()
+    try:
+        root = yaml.compose(text, Loader=_MarkLoader)
+    except yaml.YAMLError:
+        return marks
+    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())] if root is not None else []
+    while stack:
+        node, loc = stack.pop()
+        marks.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = (*loc, key_node.value)
+                marks.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                stack.append((value_node, child))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*loc, i)) for i, item in enumerate(node.value))
+    return marks
