@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from kehoach_cli.dates import DateError, format_date, parse_date
@@ -115,7 +115,7 @@ VnDate = Annotated[date, _Check(_date, format_date)]
 TimeframeField = Annotated[Timeframe, _Check(_timeframe, dump_timeframe)]
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The roles the genre gives bodies on a task; the value is the YAML key."""
 
     CHI_DAO = "chi_dao"

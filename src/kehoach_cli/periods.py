@@ -11,19 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from kehoach_cli.text import fold
 
 
-class Convention(str, Enum):
+class Convention(StrEnum):
     """How a period maps to dates."""
 
     LICH = "lich"
     ND09 = "nd09"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """Period kinds; the value is the short form used on the command line."""
 
     THANG = "thang"

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 from kehoach_cli.dates import DateError, parse_date
 from kehoach_cli.periods import Kind, PeriodError, parse_period
 from kehoach_cli.text import fold
 
 
-class TimeframeKind(str, Enum):
+class TimeframeKind(StrEnum):
     """What kind of timeframe a task has; the value is the YAML spelling."""
 
     THUONG_XUYEN = "thuong_xuyen"  # ongoing, no deadline

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,7 +20,7 @@ PlanPaths = Annotated[
 ]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats for other tools; `bang` is the Rich table for people."""
 
     BANG = "bang"
