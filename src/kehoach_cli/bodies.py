@@ -1,0 +1,283 @@
+"""The body registry (`don_vi`) of a plan, and body names as people type them.
+
+People name a body by its code ("MTTQ"), its full name or an alias, in any case, with or
+without diacritics, NFC or NFD, with old or new tone placement, or by a distinctive part of
+a name ("thanh niên" for Đoàn TNCS Hồ Chí Minh). Every comparison goes through
+`text.fold`, so all of those spellings meet.
+
+Matching runs in tiers and the best non-empty tier decides: an exact code, name or alias
+beats a phrase inside a name, which beats words found scattered in a name. Several bodies in
+the deciding tier is `Ambiguous` (the message lists them); none at all is `NotFound` with the
+closest names suggested.
+
+Each plan has its own registry, so with several plans a name is resolved per plan
+(`resolve_in_plans`); it is unknown only when no plan knows it.
+
+Groups: a body whose `thanh_vien` lists members (CT-XH: ĐTN, HLHPN, ...) is a group, and a
+member is responsible for what is given to its group. `task_roles_for` returns those roles
+with the group they come through ("qua nhóm CT-XH"). Groups may nest; cycles are ignored.
+
+Public API (used by list/show/don-vi, the journal and reports):
+
+    registry_of(plan) -> Registry                  cached per plan object
+    resolve_body(plan, text) -> Body               raises NotFound / Ambiguous
+    resolve_in_plans(plans, text) -> list[Resolved]  per plan; raises when none resolves
+    task_roles_for(code, task, registry) -> list[TaskRole]
+    Registry.get(code), Registry.groups_of(code), Registry.label(code)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kehoach_cli.errors import Ambiguous, NotFound
+from kehoach_cli.model import ROLE_SHORT, Body, Plan, Role, Task
+from kehoach_cli.text import fold
+
+if TYPE_CHECKING:
+    from kehoach_cli.plans import LoadedPlan
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_FOLDED: dict[str, str] = {}
+
+
+def _fold(text: str) -> str:
+    # Registries of many plans repeat the same names: fold each spelling once.
+    folded = _FOLDED.get(text)
+    if folded is None:
+        folded = _FOLDED[text] = fold(text)
+    return folded
+
+
+def _compact(folded: str) -> str:
+    """Letters and digits only: "ct - xh", "ct xh" and "ctxh" meet."""
+    return _NON_ALNUM.sub("", folded)
+
+
+class Tier:
+    """How well a name matched; lower is better."""
+
+    EXACT = 0  # the whole code, name or alias
+    PHRASE = 1  # consecutive whole words of a name ("thanh niên")
+    WORDS = 2  # every typed word starts a word of the name, in any order
+
+
+@dataclass(frozen=True)
+class TaskRole:
+    """A role a body holds on a task; `via_group` is the group code it comes through."""
+
+    role: Role
+    via_group: str | None = None
+
+    def label(self) -> str:
+        """"tham mưu, thực hiện" or "tham mưu, thực hiện (qua nhóm CT-XH)"."""
+        text = ROLE_SHORT[self.role]
+        return f"{text} (qua nhóm {self.via_group})" if self.via_group else text
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A name resolved in one plan of a workspace."""
+
+    plan: LoadedPlan
+    body: Body
+
+
+@dataclass
+class Registry:
+    """A plan's bodies, indexed by code and by the folded forms of their names."""
+
+    bodies: list[Body]
+    by_code: dict[str, Body] = field(default_factory=dict)
+    _groups: dict[str, list[str]] = field(default_factory=dict)  # member -> direct groups
+    _spellings: list[tuple[Body, str, str]] = field(default_factory=list)  # body, folded, compact
+
+    def __post_init__(self) -> None:
+        for body in self.bodies:
+            self.by_code.setdefault(body.ma, body)
+            for spelling in (body.ma, body.ten, *body.ten_khac):
+                folded = _fold(spelling)
+                self._spellings.append((body, folded, _compact(folded)))
+            for member in body.thanh_vien:
+                self._groups.setdefault(member, []).append(body.ma)
+
+    def get(self, code: str) -> Body | None:
+        """The body with this exact code, if any."""
+        return self.by_code.get(code)
+
+    def label(self, code: str) -> str:
+        """"MTTQ – Ủy ban Mặt trận Tổ quốc Việt Nam phường", or the bare code if unknown."""
+        body = self.by_code.get(code)
+        return f"{code} – {body.ten}" if body else code
+
+    def groups_of(self, code: str) -> list[str]:
+        """Every group `code` belongs to, nearest first (groups may nest; cycles ignored)."""
+        found: list[str] = []
+        todo = list(self._groups.get(code, []))
+        while todo:
+            group = todo.pop(0)
+            if group in found or group == code:
+                continue
+            found.append(group)
+            todo.extend(self._groups.get(group, []))
+        return found
+
+    def candidates(self, text: str) -> list[Body]:
+        """The bodies `text` names, best tier only, in registry order (empty if none)."""
+        return self.match(text)[1]
+
+    def match(self, text: str) -> tuple[int | None, list[Body]]:
+        """The best tier `text` reaches and the bodies named at that tier."""
+        query = _fold(text)
+        compact = _compact(query)
+        if not compact:
+            return None, []
+        words = query.replace(" - ", " ").split()
+        padded = f" {' '.join(words)} "
+        best: dict[int, list[Body]] = {}
+        for body, folded, squeezed in self._spellings:
+            tier = _tier(query, compact, padded, words, folded, squeezed)
+            if tier is not None and body not in best.setdefault(tier, []):
+                best[tier].append(body)
+        if not best:
+            return None, []
+        tier = min(best)
+        return tier, best[tier]
+
+    def resolve(self, text: str) -> Body:
+        """The one body `text` names; raises `Ambiguous` or `NotFound` (with suggestions)."""
+        _require_name(text)
+        found = self.candidates(text)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise Ambiguous(ambiguous_message(text, found))
+        raise NotFound(unknown_message(text, self.suggest(text)))
+
+    def suggest(self, text: str, n: int = 3) -> list[Body]:
+        """The bodies whose code, name or alias is closest to `text` (difflib on folded forms)."""
+        return _closest(_fold(text), [(body, folded) for body, folded, _ in self._spellings], n)
+
+
+def _tier(query: str, compact: str, padded: str, words: list[str],
+          folded: str, squeezed: str) -> int | None:
+    if query == folded or compact == squeezed:
+        return Tier.EXACT
+    name_words = folded.replace(" - ", " ").split()
+    if padded in f" {' '.join(name_words)} ":
+        return Tier.PHRASE
+    pool = list(name_words)
+    for word in words:
+        hit = next((w for w in pool if w.startswith(word)), None)
+        if hit is None:
+            return None
+        pool.remove(hit)
+    return Tier.WORDS
+
+
+def _closest(query: str, spellings: list[tuple[Body, str]], n: int) -> list[Body]:
+    scored: dict[str, tuple[float, Body]] = {}
+    for body, folded in spellings:
+        ratio = difflib.SequenceMatcher(None, query, folded).ratio()
+        if ratio >= 0.5 and ratio > scored.get(body.ma, (0.0, body))[0]:
+            scored[body.ma] = (ratio, body)
+    ranked = sorted(scored.values(), key=lambda item: -item[0])
+    return [body for _, body in ranked[:n]]
+
+
+def _require_name(text: str) -> None:
+    if not _compact(_fold(text)):
+        raise NotFound("tên đơn vị đang để trống: hãy gõ mã (ví dụ MTTQ) hoặc tên đơn vị")
+
+
+def _describe(bodies: Iterable[Body]) -> str:
+    return "; ".join(f"{b.ma} ({b.ten})" for b in bodies)
+
+
+def ambiguous_message(text: str, bodies: list[Body]) -> str:
+    return (f"tên đơn vị “{text}” khớp với nhiều đơn vị: {_describe(bodies)}; "
+            "hãy gõ rõ hơn hoặc dùng mã đơn vị")
+
+
+def unknown_message(text: str, close: list[Body]) -> str:
+    hint = f"; có phải ý là: {_describe(close)}?" if close else ""
+    return f"không có đơn vị “{text}” trong danh mục{hint} (xem danh mục: kehoach don-vi)"
+
+
+_REGISTRIES: dict[int, tuple[Plan, Registry]] = {}
+
+
+def registry_of(plan: Plan | LoadedPlan) -> Registry:
+    """The registry of a plan, built once per plan object."""
+    real = plan if isinstance(plan, Plan) else plan.plan
+    cached = _REGISTRIES.get(id(real))
+    if cached is not None and cached[0] is real:
+        return cached[1]
+    registry = Registry(list(real.don_vi))
+    _REGISTRIES[id(real)] = (real, registry)
+    return registry
+
+
+def resolve_body(plan: Plan | LoadedPlan, text: str) -> Body:
+    """Resolve a typed body name in one plan; raises `NotFound` or `Ambiguous`."""
+    return registry_of(plan).resolve(text)
+
+
+def resolve_in_plans(plans: Iterable[LoadedPlan], text: str) -> list[Resolved]:
+    """Resolve a typed name in every plan that knows it, one `Resolved` per such plan.
+
+    The best tier over all plans decides (an exact name in one plan beats a partial match in
+    another). Raises `Ambiguous` if the name is ambiguous in a plan at that tier, and
+    `NotFound` (with the closest names of all plans) if no plan knows it.
+    """
+    _require_name(text)
+    plans = list(plans)
+    per_plan: list[tuple[int, LoadedPlan, list[Body]]] = []
+    for loaded in plans:
+        tier, found = registry_of(loaded).match(text)
+        if tier is not None:
+            per_plan.append((tier, loaded, found))
+    if not per_plan:
+        spellings = [(b, folded) for p in plans for b, folded, _ in registry_of(p)._spellings]
+        raise NotFound(unknown_message(text, _unique(_closest(_fold(text), spellings, 9))[:3]))
+    tier = min(t for t, _, _ in per_plan)
+    chosen = [(p, found) for t, p, found in per_plan if t == tier]
+    for loaded, found in chosen:
+        if len(found) > 1:
+            where = f" (kế hoạch {loaded.key})" if len(plans) > 1 else ""
+            raise Ambiguous(ambiguous_message(text, found) + where)
+    return [Resolved(loaded, found[0]) for loaded, found in chosen]
+
+
+def _unique(bodies: list[Body]) -> list[Body]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for body in bodies:
+        if (body.ma, body.ten) not in seen:
+            seen.add((body.ma, body.ten))
+            out.append(body)
+    return out
+
+
+def task_roles_for(code: str, task: Task, registry: Registry) -> list[TaskRole]:
+    """The roles body `code` holds on `task`: its own, then those through its groups.
+
+    A role the body holds itself is not repeated through a group.
+    """
+    groups = registry.groups_of(code)
+    out: list[TaskRole] = []
+    for role in Role:
+        assigned = task.bodies(role)
+        if not assigned:
+            continue
+        if code in assigned:
+            out.append(TaskRole(role))
+            continue
+        via = next((g for g in groups if g in assigned), None)
+        if via is not None:
+            out.append(TaskRole(role, via))
+    return out
