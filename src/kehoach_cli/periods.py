@@ -174,3 +174,128 @@ def parse_period(text: str, default_year: int | None = None) -> Period:
             raise PeriodError(f"kỳ “{text}”: tháng phải từ 1 đến 12")
         return Period(kind, year, index)
     raise PeriodError(f"không đọc được kỳ “{text}”: hãy viết như {PERIOD_EXAMPLES}")
+
+
+# --- Report spans: what `--ky`, `--tu`/`--den` and `--ngay` resolve to ------------------
+
+RELATIVE_EXAMPLES = (
+    "thang, quy, 6thang, 9thang, nam (kỳ chứa ngày tính đến) và thang-truoc, quy-truoc, "
+    "6thang-truoc, 9thang-truoc, nam-truoc (kỳ liền trước)"
+)
+CONVENTION_LABELS = {
+    Convention.LICH: "theo lịch",
+    Convention.ND09: "chốt số liệu theo Nghị định 09/2019/NĐ-CP",
+}
+
+# Folded, with spaces, hyphens and underscores removed: "quý trước" -> "quytruoc".
+_RELATIVE_KIND = {"thang": Kind.THANG, "quy": Kind.QUY, "6thang": Kind.SAU_THANG,
+                  "9thang": Kind.CHIN_THANG, "nam": Kind.NAM, "canam": Kind.NAM}
+_CURRENT_SUFFIXES = ("", "nay", "hientai")
+_PREVIOUS_SUFFIXES = ("truoc", "vuaqua", "lientruoc")
+
+
+@dataclass(frozen=True)
+class Span:
+    """The dates a report covers, both inclusive, and how to name them.
+
+    `period` is the named period when there is one (not for `--tu/--den`).
+    """
+
+    tu: date
+    den: date
+    chot: Convention = Convention.LICH
+    period: Period | None = None
+
+    def __post_init__(self) -> None:
+        if self.den < self.tu:
+            raise PeriodError(
+                f"ngày kết thúc {_dmy(self.den)} trước ngày bắt đầu {_dmy(self.tu)}"
+            )
+
+    @property
+    def label(self) -> str:
+        """"quý III/2025", or "từ 01/07/2025 đến 15/08/2025" for an explicit range."""
+        if self.period is not None:
+            return self.period.label()
+        return f"từ {_dmy(self.tu)} đến {_dmy(self.den)}"
+
+    def dates_text(self) -> str:
+        """"từ ngày 01/07/2025 đến ngày 30/09/2025": every report prints it."""
+        return f"từ ngày {_dmy(self.tu)} đến ngày {_dmy(self.den)}"
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.tu <= day <= self.den
+
+    def next(self) -> Span:
+        """The following period of the same kind; after an explicit range, a range of the
+        same length starting the day after it ends."""
+        if self.period is not None:
+            nxt = self.period.next()
+            if self.period.kind is Kind.CHIN_THANG:
+                # Nine months do not tile the year; what follows them is the last quarter.
+                nxt = Period(Kind.QUY, self.period.year, 4)
+            return span_of(nxt, self.chot)
+        length = self.den - self.tu
+        start = self.den + timedelta(days=1)
+        return Span(start, start + length, self.chot)
+
+
+def _dmy(value: date) -> str:
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def span_of(period: Period, chot: Convention = Convention.LICH) -> Span:
+    """The span a named period covers under a convention."""
+    start, end = period.dates(chot)
+    return Span(start, end, chot, period)
+
+
+def relative_period(text: str, ref: date, chot: Convention = Convention.LICH) -> Period | None:
+    """Read `thang`, `quy`, `6thang`, `9thang`, `nam` (the period holding `ref`) and their
+    previous ones (`quy-truoc`, "quý trước" ...); None when `text` is not one of them.
+
+    The nine months holding a date after September do not exist; `9thang` then means the
+    latest nine months that have begun, those of the reference year.
+    """
+    key = re.sub(r"[\s_-]", "", fold(text))
+    for suffixes, back in ((_PREVIOUS_SUFFIXES, True), (_CURRENT_SUFFIXES, False)):
+        for suffix in suffixes:
+            if suffix and not key.endswith(suffix):
+                continue
+            kind = _RELATIVE_KIND.get(key[: len(key) - len(suffix)] if suffix else key)
+            if kind is None:
+                continue
+            if kind is Kind.CHIN_THANG:
+                period = Period(kind, containing(Kind.NAM, ref, chot).year)
+            else:
+                period = containing(kind, ref, chot)
+            return period.previous() if back else period
+    return None
+
+
+def resolve_span(
+    ky: str | None,
+    ref: date,
+    chot: Convention = Convention.LICH,
+    tu: date | None = None,
+    den: date | None = None,
+) -> Span:
+    """The span a report covers, from `--ky` or `--tu/--den`, relative to `ref` ("tính đến
+    ngày"). Without either, the quarter holding `ref`. Raise `PeriodError` with examples."""
+    if ky is not None and (tu is not None or den is not None):
+        raise PeriodError("dùng --ky hoặc --tu/--den, không dùng cả hai")
+    if tu is not None or den is not None:
+        if tu is None:
+            raise PeriodError("--den cần đi kèm --tu: ví dụ --tu 01/07/2025 --den 30/09/2025")
+        return Span(tu, den if den is not None else ref, chot)
+    if ky is None or not ky.strip():
+        return span_of(containing(Kind.QUY, ref, chot), chot)
+    period = relative_period(ky, ref, chot)
+    if period is None:
+        try:
+            period = parse_period(ky, default_year=ref.year)
+        except PeriodError as exc:
+            if not str(exc).startswith("không đọc được"):
+                raise
+            raise PeriodError(f"{exc}; hoặc {RELATIVE_EXAMPLES}") from None
+    return span_of(period, chot)
