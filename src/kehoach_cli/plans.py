@@ -52,8 +52,7 @@ def _validate(path: Path, text: str) -> tuple[Plan | None, list[Problem]]:
 
     data = yamlio.load_yaml(path, text)
     plan, issues = schema.validate(data)
-    if plan is not None:
-        issues = validate.check_plan(plan)
+    issues += validate.check_data(data)
     if not issues:
         return plan, []
     marks = yamlio.marks_of(text)
@@ -66,13 +65,12 @@ def _validate(path: Path, text: str) -> tuple[Plan | None, list[Problem]]:
     return None, problems
 
 
-def check_file(path: Path) -> list[Problem]:
-    """Every problem of one plan file (empty when it is valid)."""
+def check_file(path: Path) -> tuple[LoadedPlan | None, list[Problem]]:
+    """The plan and no problems, or no plan and every problem of the file."""
     try:
-        load_plan(path)
+        return load_plan(path), []
     except PlanInvalid as exc:
-        return exc.problems or [Problem(path, None, None, "", exc.message)]
-    return []
+        return None, exc.problems or [Problem(path, None, None, "", exc.message)]
 
 
 def load_plan(path: Path) -> LoadedPlan:

@@ -1,4 +1,9 @@
-"""Checks across fields of one plan: unique ids, known body codes, unambiguous names."""
+"""Checks across fields of one plan: unique ids, known body codes, unambiguous names.
+
+They run on the raw YAML data, beside the schema validation rather than after it, so one
+`kehoach check` reports a wrong date and a duplicated task id together. Values of the wrong
+shape are skipped here: the schema already reports them.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,23 @@ import difflib
 import re
 from typing import Any
 
-from kehoach_cli.model import SCHEMA_VERSION, Plan, Role
+from kehoach_cli.model import SCHEMA_VERSION, Role
 from kehoach_cli.text import fold
 
 Loc = tuple[Any, ...]
 Issue = tuple[Loc, str, bool]
 _TASK_ID = re.compile(r"^\d+(\.\d+)*$")
+
+
+def _items(parent: Any, key: str) -> list[tuple[int, Any]]:
+    """The (index, item) pairs of a list field, or none if it is missing or not a list."""
+    value = parent.get(key) if isinstance(parent, dict) else None
+    return list(enumerate(value)) if isinstance(value, list) else []
+
+
+def _text(parent: Any, key: str) -> str | None:
+    value = parent.get(key) if isinstance(parent, dict) else None
+    return value.strip() if isinstance(value, str) else None
 
 
 def _unknown_code(code: str, known: list[str]) -> str:
@@ -20,59 +36,81 @@ def _unknown_code(code: str, known: list[str]) -> str:
     return f"mã đơn vị “{code}” không có trong danh mục `don_vi`{hint}"
 
 
-def check_plan(plan: Plan) -> list[Issue]:
-    """Every cross-field problem of `plan`, located by its path in the YAML data."""
+def _registry(data: dict[str, Any]) -> tuple[list[Issue], dict[str, int]]:
     issues: list[Issue] = []
-    if plan.luoc_do != SCHEMA_VERSION:
-        issues.append(((("luoc_do",)), f"phiên bản lược đồ {plan.luoc_do} không được hỗ trợ "
-                       f"(phiên bản hiện tại: {SCHEMA_VERSION})", False))
     codes: dict[str, int] = {}
-    names: dict[str, tuple[str, Loc]] = {}
-    for i, body in enumerate(plan.don_vi):
-        if body.ma in codes:
-            issues.append(((("don_vi", i, "ma")), f"mã đơn vị “{body.ma}” bị trùng "
-                           f"(đã dùng ở mục thứ {codes[body.ma] + 1})", False))
-        codes.setdefault(body.ma, i)
-        spellings: list[tuple[str, Loc]] = [(body.ma, ("don_vi", i, "ma")),
-                                            (body.ten, ("don_vi", i, "ten"))]
-        spellings += [(alias, ("don_vi", i, "ten_khac", j)) for j, alias in enumerate(body.ten_khac)]
+    names: dict[str, str] = {}
+    for i, body in _items(data, "don_vi"):
+        code = _text(body, "ma")
+        if not code:
+            continue
+        if code in codes:
+            issues.append((("don_vi", i, "ma"), f"mã đơn vị “{code}” bị trùng (đã dùng ở mục "
+                           f"thứ {codes[code] + 1} của `don_vi`)", False))
+        codes.setdefault(code, i)
+        spellings: list[tuple[str | None, Loc]] = [(code, ("don_vi", i, "ma")),
+                                                   (_text(body, "ten"), ("don_vi", i, "ten"))]
+        spellings += [(a.strip() if isinstance(a, str) else None, ("don_vi", i, "ten_khac", j))
+                      for j, a in _items(body, "ten_khac")]
         for spelling, loc in spellings:
-            key = fold(spelling)
-            owner = names.get(key)
-            if owner is not None and owner[0] != body.ma:
-                issues.append((loc, f"tên “{spelling}” đã dùng cho đơn vị “{owner[0]}”; "
-                               "mỗi tên gọi chỉ thuộc về một đơn vị", False))
-            names.setdefault(key, (body.ma, loc))
+            if not spelling:
+                continue
+            owner = names.setdefault(fold(spelling), code)
+            if owner != code:
+                issues.append((loc, f"tên “{spelling}” đã dùng cho đơn vị “{owner}”; mỗi tên gọi "
+                               "chỉ thuộc về một đơn vị", False))
     known = list(codes)
-    for i, body in enumerate(plan.don_vi):
-        for j, member in enumerate(body.thanh_vien):
+    for i, body in _items(data, "don_vi"):
+        for j, member in _items(body, "thanh_vien"):
+            if not isinstance(member, str):
+                continue
             loc = ("don_vi", i, "thanh_vien", j)
-            if member not in codes:
+            if member.strip() not in codes:
                 issues.append((loc, "thành viên nhóm: " + _unknown_code(member, known), False))
-            elif member == body.ma:
-                issues.append((loc, f"nhóm “{body.ma}” không thể là thành viên của chính nó", False))
-    seen_sections: set[str] = set()
-    seen_tasks: dict[str, str] = {}
-    for si, section in enumerate(plan.noi_dung):
-        if section.ma in seen_sections:
-            issues.append(((("noi_dung", si, "ma")), f"số mục “{section.ma}” bị trùng", False))
-        seen_sections.add(section.ma)
-        for ti, task in enumerate(section.nhiem_vu):
+            elif member.strip() == _text(body, "ma"):
+                issues.append((loc, "một nhóm không thể là thành viên của chính nó", False))
+    return issues, codes
+
+
+def _code_refs(codes: dict[str, int], items: list[tuple[int, Any]], loc: Loc) -> list[Issue]:
+    return [((*loc, k), _unknown_code(code, list(codes)), False)
+            for k, code in items if isinstance(code, str) and code.strip() not in codes]
+
+
+def check_data(data: Any) -> list[Issue]:
+    """Every cross-field problem of the plan data, located by its path."""
+    if not isinstance(data, dict):
+        return []
+    issues: list[Issue] = []
+    version = data.get("luoc_do")
+    if version is not None and str(version).strip() != str(SCHEMA_VERSION):
+        issues.append((("luoc_do",), f"phiên bản lược đồ “{version}” không được hỗ trợ "
+                       f"(phiên bản hiện tại: {SCHEMA_VERSION})", False))
+    registry_issues, codes = _registry(data)
+    issues += registry_issues
+    sections: dict[str, int] = {}
+    tasks: dict[str, str] = {}
+    for si, section in _items(data, "noi_dung"):
+        section_id = _text(section, "ma")
+        if section_id:
+            if section_id in sections:
+                issues.append((("noi_dung", si, "ma"), f"số mục “{section_id}” bị trùng", False))
+            sections.setdefault(section_id, si)
+        for ti, task in _items(section, "nhiem_vu"):
             base: Loc = ("noi_dung", si, "nhiem_vu", ti)
-            if not _TASK_ID.match(task.ma):
-                issues.append(((*base, "ma"), f"mã nhiệm vụ “{task.ma}” phải là số theo văn bản, "
-                               "ví dụ 1.1, 3.2 hoặc 4", False))
-            if task.ma in seen_tasks:
-                issues.append(((*base, "ma"), f"mã nhiệm vụ “{task.ma}” bị trùng (đã có ở mục "
-                               f"{seen_tasks[task.ma]})", False))
-            seen_tasks.setdefault(task.ma, section.ma)
+            task_id = _text(task, "ma")
+            if task_id:
+                if not _TASK_ID.match(task_id):
+                    issues.append(((*base, "ma"), f"mã nhiệm vụ “{task_id}” phải là số như văn "
+                                   "bản đánh số, ví dụ 1.1, 3.2 hoặc 4", False))
+                if task_id in tasks:
+                    issues.append(((*base, "ma"), f"mã nhiệm vụ “{task_id}” bị trùng (đã có ở "
+                                   f"mục {tasks[task_id]})", False))
+                tasks.setdefault(task_id, section_id or "?")
             for role in Role:
-                for k, code in enumerate(task.bodies(role)):
-                    if code not in codes:
-                        issues.append(((*base, role.value, k), _unknown_code(code, known), False))
-    for i, item in enumerate(plan.ke_hoach.to_chuc_thuc_hien):
-        for j, code in enumerate(item.don_vi):
-            if code not in codes:
-                loc = ("ke_hoach", "to_chuc_thuc_hien", i, "don_vi", j)
-                issues.append((loc, _unknown_code(code, known), False))
+                issues += _code_refs(codes, _items(task, role.value), (*base, role.value))
+    meta = data.get("ke_hoach")
+    for i, item in _items(meta, "to_chuc_thuc_hien"):
+        loc = ("ke_hoach", "to_chuc_thuc_hien", i, "don_vi")
+        issues += _code_refs(codes, _items(item, "don_vi"), loc)
     return issues

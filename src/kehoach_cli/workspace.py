@@ -22,7 +22,7 @@ DEFAULT_DIR = Path("plans")
 
 def plan_files(paths: Sequence[Path] | None, cwd: Path | None = None) -> list[Path]:
     """The plan files named by `--ke-hoach` (files or folders), else those in ./plans/."""
-    base = cwd or Path.cwd()
+    base = cwd or Path()
     if not paths:
         folder = base / DEFAULT_DIR
         if not folder.is_dir():
@@ -33,7 +33,8 @@ def plan_files(paths: Sequence[Path] | None, cwd: Path | None = None) -> list[Pa
         paths = [folder]
     found: list[Path] = []
     for given in paths:
-        path = given if given.is_absolute() else base / given
+        # Relative paths stay relative, so messages show them as the user typed them.
+        path = given if given.is_absolute() or cwd is None else base / given
         if path.is_dir():
             found.extend(sorted(p for p in path.iterdir()
                                 if p.suffix in PLAN_SUFFIXES and p.is_file()))

@@ -32,18 +32,16 @@ def check(
     problems = []
     keys: dict[str, Path] = {}
     for path in paths:
-        found = check_file(path)
+        loaded, found = check_file(path)
         problems.extend(found)
-        if not found:
-            from kehoach_cli.plans import load_plan
-
-            key = load_plan(path).key
-            if key in keys:
+        if loaded is not None:
+            if loaded.key in keys:
                 from kehoach_cli.problems import Problem
 
                 problems.append(Problem(path, None, None, "ke_hoach.ma",
-                                        f"mã kế hoạch “{key}” đã dùng ở {keys[key]}"))
-            keys.setdefault(key, path)
+                                        f"mã kế hoạch “{loaded.key}” đã dùng ở {keys[loaded.key]}; "
+                                        "mỗi kế hoạch cần một mã riêng"))
+            keys.setdefault(loaded.key, path)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
