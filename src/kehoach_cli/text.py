@@ -85,6 +85,7 @@ def shorten(text: str, width: int) -> str:
         return text
     cut = text[: width - 1]
     space = cut.rfind(" ")
-    if space > width // 2:
+    # Cut back to a word boundary unless the cut already falls on one.
+    if text[width - 1] != " " and space > width // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.") + "…"
