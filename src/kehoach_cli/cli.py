@@ -18,6 +18,7 @@ app = typer.Typer(
     name="kehoach",
     help="Theo dõi thực hiện Kế hoạch của Đảng ủy: ai làm gì, đã làm gì, báo cáo định kỳ.",
     no_args_is_help=True,
+    rich_markup_mode=None,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -63,8 +64,6 @@ def main(argv: list[str] | None = None) -> None:
     _reconfigure_streams()
     args = [nfc(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     i18n.install()
-    if not args or "-h" in args or "--help" in args:
-        i18n.install_rich_help()
     try:
         code = app(args=args, prog_name="kehoach", standalone_mode=False)
     except typer.Exit as exc:

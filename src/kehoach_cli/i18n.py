@@ -50,12 +50,37 @@ def translate(message: str) -> str:
     return message
 
 
+# Strings Typer's plain help passes through gettext.
+_GETTEXT = {
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Arguments": "Đối số",
+    "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
+    "env var: {var}": "biến môi trường: {var}",
+    "(deprecated) ": "(không dùng nữa) ",
+    "Aborted!": "Đã hủy!",
+    "Missing command.": "Thiếu tên lệnh.",
+    "No such command {name!r}.": "Không có lệnh {name!r}.",
+}
+
+
+def _gettext(message: str) -> str:
+    return _GETTEXT.get(message, message)
+
+
 def install() -> None:
-    """Patch the usage line and the help option's text; cheap, done at every start."""
+    """Patch headings, the usage line and the help option's text; cheap, done at every start.
+
+    Help is Typer's plain formatter (`rich_markup_mode=None`): the Rich one imports Markdown
+    and syntax highlighting, which alone would make `kehoach --help` 40 % slower.
+    """
     try:
+        import typer.core
         from typer._click import core, formatting
     except ImportError:
         return
+    typer.core._ = _gettext  # type: ignore[attr-defined]
     original_help = core.Command.get_help_option
 
     def get_help_option(self: Any, ctx: Any) -> Any:
@@ -71,19 +96,3 @@ def install() -> None:
 
     core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-
-
-def install_rich_help() -> None:
-    """Panel titles of Typer's Rich help; only when help is shown (it imports Rich)."""
-    try:
-        from typer import rich_utils
-    except ImportError:
-        return
-    rich_utils.OPTIONS_PANEL_TITLE = "Tùy chọn"
-    rich_utils.COMMANDS_PANEL_TITLE = "Lệnh"
-    rich_utils.ARGUMENTS_PANEL_TITLE = "Đối số"
-    rich_utils.ERRORS_PANEL_TITLE = "Lỗi"
-    rich_utils.DEFAULT_STRING = "[mặc định: {}]"
-    rich_utils.REQUIRED_LONG_STRING = "[bắt buộc]"
-    rich_utils.ENVVAR_STRING = "[biến môi trường: {}]"
-    rich_utils.ABORTED_TEXT = "Đã hủy."

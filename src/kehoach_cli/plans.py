@@ -78,11 +78,11 @@ def load_plan(path: Path) -> LoadedPlan:
 
     Raises `PlanInvalid` whose message lists every problem as file:line:column.
     """
-    from kehoach_cli import yamlio
-
     cached = cache.get(path)
     if cached is not None:
         return LoadedPlan(path, cached)
+    from kehoach_cli import yamlio
+
     try:
         before = path.stat()
     except OSError:
