@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import KEHOACH, ROOT, import_floor, median_seconds, report  # noqa: E402
+from bench.common import KEHOACH, ROOT, import_floor, median_seconds, report
 
 
 def main() -> None:
