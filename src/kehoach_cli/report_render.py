@@ -1,0 +1,328 @@
+"""The review as tables, text and JSON: pure functions from a `Report` to `TableData`,
+strings and plain dicts. The terminal, Markdown, CSV and Word outputs share these rows,
+so the four always say the same thing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from kehoach_cli.dates import format_date
+from kehoach_cli.entries import Entry
+from kehoach_cli.model import ROLE_SHORT, Role, Task
+from kehoach_cli.periods import CONVENTION_LABELS
+from kehoach_cli.render import TableData, to_markdown
+from kehoach_cli.report import BodyLine, Report, TaskLine
+from kehoach_cli.status import STATUS_LABELS, Status
+from kehoach_cli.text import shorten
+from kehoach_cli.timeframe import KIND_LABELS
+
+
+class Grouping(StrEnum):
+    """How the task table is split: by the plan's sections or by body."""
+
+    MUC = "muc"
+    DON_VI = "don-vi"
+
+
+LATEST_NOTES = 2  # how many of the latest notes a task row shows
+DASH = "–"
+
+
+def number(value: float) -> str:
+    """3 -> "3", 2.5 -> "2,5" (Vietnamese decimal comma)."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:.2f}".rstrip("0").replace(".", ",")
+
+
+def percent(value: float | None) -> str:
+    return DASH if value is None else f"{value * 100:.1f}%".replace(".", ",").replace(",0%", "%")
+
+
+def task_id(report: Report, line: TaskLine) -> str:
+    """"3.2", or "kh160:3.2" when the review covers several plans."""
+    return f"{line.plan.key}:{line.task.ma}" if len(report.plans) > 1 else line.task.ma
+
+
+def bodies_text(task: Task) -> str:
+    """The implementing bodies: "MTTQ, CT-XH", or by role when the task names several."""
+    roles = {r: codes for r, codes in task.roles().items() if r is not Role.CHI_DAO}
+    if not roles:
+        return ", ".join(task.chi_dao)
+    if len(roles) == 1:
+        return ", ".join(next(iter(roles.values())))
+    return "; ".join(f"{ROLE_SHORT[r]}: {', '.join(codes)}" for r, codes in roles.items())
+
+
+def timeframe_text(task: Task) -> str:
+    return task.thoi_gian.van_ban if task.thoi_gian else DASH
+
+
+def figures_text(figures: dict[str, float]) -> str:
+    return "; ".join(f"{name}: {number(value)}" for name, value in figures.items())
+
+
+def note_text(entry: Entry, width: int) -> str:
+    day = f"{entry.ngay.day:02d}/{entry.ngay.month:02d}"
+    return f"{day} {entry.don_vi}: {shorten(entry.noi_dung, width)}"
+
+
+def latest_notes(line: TaskLine, width: int = 70, count: int = LATEST_NOTES) -> str:
+    return "\n".join(note_text(e, width) for e in reversed(line.entries[-count:]))
+
+
+def activity_text(line: TaskLine) -> str:
+    if line.active:
+        return "có"
+    return "không cần" if line.not_expected else "không"
+
+
+TASK_COLUMNS = ["Mã", "Nội dung", "Đơn vị thực hiện", "Thời gian", "Ghi nhận trong kỳ",
+                "Ghi nhận gần nhất", "Số liệu", "Trạng thái cuối kỳ"]
+
+
+def task_row(report: Report, line: TaskLine, width: int) -> list[str]:
+    return [
+        task_id(report, line),
+        shorten(line.task.noi_dung, width),
+        bodies_text(line.task),
+        timeframe_text(line.task),
+        str(len(line.entries)),
+        latest_notes(line) or DASH,
+        figures_text(line.so_lieu) or DASH,
+        line.state.label(),
+    ]
+
+
+def task_tables(report: Report, grouping: Grouping = Grouping.MUC,
+                width: int = 90) -> list[TableData]:
+    """The task table, one table per section (or per body)."""
+    tables: list[TableData] = []
+    if grouping is Grouping.DON_VI:
+        for body in report.bodies:
+            columns = [*TASK_COLUMNS[:2], "Vai trò", *TASK_COLUMNS[3:]]
+            rows = []
+            for line, roles in body.tasks:
+                row = task_row(report, line, width)
+                row[2] = "; ".join(r.label() for r in roles)
+                rows.append(row)
+            tables.append(TableData(columns, rows, f"{body.ma} – {body.ten}"))
+        return tables
+    current: tuple[str, str] | None = None
+    for line in report.tasks:
+        key = (line.plan.key, line.section.ma)
+        if key != current:
+            current = key
+            prefix = f"{line.plan.key} – " if len(report.plans) > 1 else ""
+            title = f"{prefix}Mục {line.section.ma}. {shorten(line.section.tieu_de, 100)}"
+            tables.append(TableData(list(TASK_COLUMNS), [], title))
+        tables[-1].rows.append(task_row(report, line, width))
+    return tables
+
+
+BODY_COLUMNS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", "Có hoạt động", "Không có hoạt động",
+                "Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Chưa hoàn thành trong hạn",
+                "Chưa hoàn thành quá hạn", "Thường xuyên (không thời hạn)", "Tỷ lệ hoàn thành"]
+
+
+def body_counts(body: BodyLine) -> dict[str, int]:
+    """The per-unit statistics, as the task-tracking systems count them."""
+    from kehoach_cli.status import Timeliness
+
+    open_tasks = [t for t, _ in body.tasks if not t.state.completed]
+    return {
+        "tong_so": body.total,
+        "co_hoat_dong": body.active,
+        "khong_hoat_dong": body.inactive,
+        "hoan_thanh_dung_han": body.count(completed=True, late=False),
+        "hoan_thanh_qua_han": body.count(completed=True, late=True),
+        "chua_hoan_thanh_trong_han": sum(
+            1 for t in open_tasks if t.state.timeliness is Timeliness.DUNG_HAN),
+        "chua_hoan_thanh_qua_han": sum(1 for t in open_tasks if t.state.late),
+        "khong_thoi_han": sum(
+            1 for t in open_tasks if t.state.timeliness is Timeliness.KHONG_THOI_HAN),
+    }
+
+
+def body_table(report: Report) -> TableData:
+    rows = []
+    for i, body in enumerate(report.bodies, 1):
+        counts = body_counts(body)
+        rows.append([str(i), f"{body.ma} – {body.ten}", *(str(v) for v in counts.values()),
+                     percent(body.rate)])
+    return TableData(list(BODY_COLUMNS), rows, "Kết quả theo đơn vị")
+
+
+ATTENTION_COLUMNS = ["Cần quan tâm", "Mã", "Nội dung", "Đơn vị thực hiện", "Chi tiết"]
+
+
+def attention_table(report: Report, width: int = 70) -> TableData:
+    rows: list[list[str]] = []
+    for line in report.without_activity:
+        rows.append(["Không có hoạt động trong kỳ", task_id(report, line),
+                     shorten(line.task.noi_dung, width), bodies_text(line.task),
+                     line.state.label()])
+    for line in report.overdue:
+        due = format_date(line.state.han) if line.state.han else DASH
+        rows.append(["Quá hạn", task_id(report, line), shorten(line.task.noi_dung, width),
+                     bodies_text(line.task), f"hạn {due}, {STATUS_LABELS[line.state.status]}"])
+    for line in report.due_next:
+        rows.append(["Đến hạn kỳ tới", task_id(report, line), shorten(line.task.noi_dung, width),
+                     bodies_text(line.task),
+                     "hạn " + ", ".join(format_date(d) for d in line.due_next)])
+    return TableData(list(ATTENTION_COLUMNS), rows, "Cần quan tâm")
+
+
+def _plans_text(report: Report) -> str:
+    if len(report.plans) == 1:
+        meta = report.plans[0].plan.ke_hoach
+        number_text = f" số {meta.so_ky_hieu}" if meta.so_ky_hieu else ""
+        return f"{meta.loai_van_ban}{number_text} {shorten(meta.trich_yeu, 120)}"
+    return f"{len(report.plans)} kế hoạch"
+
+
+def heading(report: Report) -> str:
+    """"Báo cáo quý III/2025: từ ngày 01/07/2025 đến ngày 30/09/2025 (theo lịch)"."""
+    return (f"Báo cáo {report.span.label}: {report.span.dates_text()} "
+            f"({CONVENTION_LABELS[report.span.chot]})")
+
+
+def summary_lines(report: Report) -> list[str]:
+    """A short summary in words: the span, the plans, the counts, what needs attention."""
+    tasks = report.tasks
+    by_status = {s: sum(1 for t in tasks if t.state.status is s) for s in Status}
+    completed_late = sum(1 for t in tasks if t.state.completed and t.state.late)
+    active = sum(1 for t in tasks if t.active)
+    lines = [heading(report)]
+    if report.as_of < report.span.den:
+        lines.append(f"Kỳ chưa kết thúc: số liệu tính đến ngày {format_date(report.as_of)}.")
+    lines.append(f"Kế hoạch: {_plans_text(report)}.")
+    if report.don_vi is not None:
+        lines.append(f"Đơn vị: {report.don_vi.ma} – {report.don_vi.ten}.")
+    late_note = f" ({completed_late} quá hạn)" if completed_late else ""
+    lines.append(
+        f"{len(tasks)} nhiệm vụ: {by_status[Status.HOAN_THANH]} đã hoàn thành{late_note}, "
+        f"{by_status[Status.DANG_THUC_HIEN]} đang thực hiện, "
+        f"{by_status[Status.CHUA_THUC_HIEN]} chưa thực hiện; {active} nhiệm vụ có ghi nhận "
+        f"trong kỳ ({report.entry_count} ghi nhận)."
+    )
+    nxt = report.next_span
+    lines.append(
+        f"Cần quan tâm: {len(report.without_activity)} nhiệm vụ không có hoạt động trong kỳ, "
+        f"{len(report.overdue)} quá hạn, {len(report.due_next)} đến hạn trong kỳ tới "
+        f"({nxt.label}, {nxt.dates_text()})."
+    )
+    if report.problems:
+        lines.append(f"Có {len(report.problems)} dòng nhật ký không đọc được (bỏ qua).")
+    return lines
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def task_dict(report: Report, line: TaskLine) -> dict[str, Any]:
+    task = line.task
+    tf = task.thoi_gian
+    return {
+        "ke_hoach": line.plan.key,
+        "muc": line.section.ma,
+        "ma": task.ma,
+        "noi_dung": task.noi_dung,
+        "don_vi": {role.value: codes for role, codes in task.roles().items()},
+        "thoi_gian": {
+            "van_ban": tf.van_ban if tf else None,
+            "loai": tf.loai.value if tf else None,
+            "loai_nhan": KIND_LABELS[tf.loai] if tf else None,
+        },
+        "so_ghi_nhan": len(line.entries),
+        "co_hoat_dong": line.active,
+        "ghi_nhan_gan_nhat": [
+            {"id": e.id, "ngay": e.ngay.isoformat(), "don_vi": e.don_vi, "noi_dung": e.noi_dung,
+             "trang_thai": e.trang_thai.value if e.trang_thai else None}
+            for e in reversed(line.entries[-LATEST_NOTES:])
+        ],
+        "so_lieu": line.so_lieu,
+        "trang_thai": line.state.status.value,
+        "thoi_han": line.state.timeliness.value,
+        "trang_thai_nhan": line.state.label(),
+        "han": _iso(line.state.han),
+        "hoan_thanh_ngay": _iso(line.state.hoan_thanh_ngay),
+        "han_ky_toi": [d.isoformat() for d in line.due_next],
+        **({"vai_tro": [r.label() for r in line.roles]} if report.don_vi else {}),
+    }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The JSON document: the span in ISO dates, every task, every body, attention."""
+    span, nxt = report.span, report.next_span
+
+    def ref(line: TaskLine) -> str:
+        return f"{line.plan.key}:{line.task.ma}"
+
+    return {
+        "ky": span.label,
+        "chot": span.chot.value,
+        "tu_ngay": span.tu.isoformat(),
+        "den_ngay": span.den.isoformat(),
+        "tinh_den_ngay": report.as_of.isoformat(),
+        "ky_toi": {"ky": nxt.label, "tu_ngay": nxt.tu.isoformat(), "den_ngay": nxt.den.isoformat()},
+        "ke_hoach": [p.key for p in report.plans],
+        "don_vi_loc": ({"ma": report.don_vi.ma, "ten": report.don_vi.ten}
+                       if report.don_vi else None),
+        "tong_hop": {
+            "so_nhiem_vu": len(report.tasks),
+            "so_ghi_nhan": report.entry_count,
+            **{s.value: sum(1 for t in report.tasks if t.state.status is s) for s in Status},
+            "qua_han": sum(1 for t in report.tasks if t.state.late),
+        },
+        "nhiem_vu": [task_dict(report, line) for line in report.tasks],
+        "theo_don_vi": [
+            {"ma": b.ma, "ten": b.ten, **body_counts(b),
+             "ty_le_hoan_thanh": round(b.rate, 4) if b.rate is not None else None,
+             "nhiem_vu": [ref(t) for t, _ in b.tasks]}
+            for b in report.bodies
+        ],
+        "can_quan_tam": {
+            "khong_hoat_dong": [ref(t) for t in report.without_activity],
+            "qua_han": [ref(t) for t in report.overdue],
+            "den_han_ky_toi": [ref(t) for t in report.due_next],
+        },
+        "loi_nhat_ky": report.problems,
+    }
+
+
+def markdown(report: Report, grouping: Grouping = Grouping.MUC) -> str:
+    lines = summary_lines(report)
+    parts = [f"# {lines[0]}", "", *(f"- {line}" for line in lines[1:]), ""]
+    parts += ["# Nhiệm vụ", ""]
+    parts += [to_markdown(t) for t in task_tables(report, grouping)]
+    parts += ["# Tổng hợp", "", to_markdown(body_table(report)), to_markdown(attention_table(report))]
+    return "\n".join(parts)
+
+
+CSV_COLUMNS = ["Kế hoạch", "Mục", "Mã", "Nội dung", "Đơn vị thực hiện", "Thời gian",
+               "Từ ngày", "Đến ngày", "Số ghi nhận", "Ghi nhận gần nhất", "Số liệu",
+               "Trạng thái", "Hạn", "Hoạt động trong kỳ"]
+
+
+def csv_table(report: Report, grouping: Grouping = Grouping.MUC) -> TableData:
+    """One row a task (a body and a task with `don-vi` grouping), each with the span's
+    dates, so a sheet cut from it still says what it covers."""
+
+    def row(line: TaskLine) -> list[str]:
+        return [line.plan.key, line.section.ma, line.task.ma, line.task.noi_dung,
+                bodies_text(line.task), timeframe_text(line.task),
+                format_date(report.span.tu), format_date(report.span.den),
+                str(len(line.entries)), latest_notes(line, width=200),
+                figures_text(line.so_lieu), line.state.label(),
+                format_date(line.state.han) if line.state.han else "", activity_text(line)]
+
+    if grouping is Grouping.DON_VI:
+        rows = [[body.ma, "; ".join(r.label() for r in roles), *row(line)]
+                for body in report.bodies for line, roles in body.tasks]
+        return TableData(["Đơn vị", "Vai trò", *CSV_COLUMNS], rows)
+    return TableData(list(CSV_COLUMNS), [row(line) for line in report.tasks])
