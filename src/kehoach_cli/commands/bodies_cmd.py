@@ -1,0 +1,20 @@
+"""`kehoach don-vi`: the body registry, with group members and task counts per role."""
+
+from __future__ import annotations
+
+from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+
+
+def bodies(
+    ke_hoach: PlanPaths = None,
+    dinh_dang: FormatOption = Format.BANG,
+) -> None:
+    """Danh mục đơn vị: mã, tên đầy đủ, tên khác, thành viên nhóm và số nhiệm vụ theo
+    vai trò, xếp theo thứ tự chữ cái tiếng Việt."""
+    from kehoach_cli.query import body_summaries, roles_in_use
+    from kehoach_cli.render_tasks import emit_bodies
+    from kehoach_cli.workspace import Workspace
+
+    workspace = Workspace.load(ke_hoach)
+    emit_bodies(body_summaries(workspace), roles_in_use(workspace), dinh_dang,
+                several_plans=len(workspace.plans) > 1)

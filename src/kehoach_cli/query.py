@@ -1,0 +1,310 @@
+"""Who does what: the task listing behind `kehoach list`, `show` and `don-vi`.
+
+Commands hand raw option texts to `TaskFilter.parse`, call one function here, and pass the
+result to a renderer (`render_tasks.py`). Filters of different kinds combine with AND;
+several values of one kind (two `--don-vi`, two `--vai-tro`) combine with OR.
+
+Progress comes from the journal (`journal.py`, `read_journal(loaded_plan).entries`, with
+corrections applied). Until that module exists every task simply has no status yet.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kehoach_cli.bodies import Registry, Resolved, registry_of, resolve_in_plans, task_roles_for
+from kehoach_cli.errors import KehoachError, NotFound
+from kehoach_cli.model import ROLE_LABELS, ROLE_SHORT, Body, Role, Section, Task
+from kehoach_cli.status import STATUS_LABELS, Status, parse_status
+from kehoach_cli.text import fold, sort_key
+from kehoach_cli.timeframe import KIND_LABELS, TimeframeKind
+from kehoach_cli.workspace import TaskRef
+
+if TYPE_CHECKING:
+    from kehoach_cli.entries import Entry
+    from kehoach_cli.plans import LoadedPlan
+    from kehoach_cli.workspace import Workspace
+
+
+# --------------------------------------------------------------------------- option texts
+
+def _choice_message(what: str, text: str, choices: Iterable[str]) -> str:
+    return f"không hiểu {what} “{text}”: hãy dùng {', '.join(choices)} (không dấu cũng được)"
+
+
+def parse_role(text: str) -> Role:
+    """A role as typed: "chủ trì", "chu_tri", "tham muu", "thực hiện", "Cơ quan chỉ đạo"."""
+    key = fold(text).replace("_", " ")
+    for role in Role:
+        spellings = {fold(ROLE_SHORT[role]), fold(ROLE_LABELS[role]), role.value.replace("_", " ")}
+        if key in spellings:
+            return role
+    # A distinctive word: "tham muu", "thuc hien", "chu tri".
+    hits = [role for role in Role if key and key in fold(ROLE_LABELS[role])]
+    if len(hits) == 1:
+        return hits[0]
+    raise KehoachError(_choice_message("vai trò", text, ROLE_SHORT.values()))
+
+
+def parse_kind(text: str) -> TimeframeKind:
+    """A timeframe kind as typed: "thường xuyên", "co han", "ky", "dinh_ky"."""
+    key = fold(text).replace("_", " ")
+    for kind in TimeframeKind:
+        if key in {fold(KIND_LABELS[kind]), kind.value.replace("_", " ")}:
+            return kind
+    raise KehoachError(_choice_message("loại thời gian", text, KIND_LABELS.values()))
+
+
+def parse_status_option(text: str) -> Status:
+    try:
+        return parse_status(text)
+    except ValueError as exc:
+        raise KehoachError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What `kehoach list` keeps; an empty field keeps everything."""
+
+    bodies: tuple[str, ...] = ()  # names as typed, resolved per plan
+    roles: tuple[Role, ...] = ()
+    sections: tuple[str, ...] = ()  # section numbers ("3") or words of their titles
+    kinds: tuple[TimeframeKind, ...] = ()
+    statuses: tuple[Status, ...] = ()  # a task nobody reported on counts as chưa thực hiện
+
+    @classmethod
+    def parse(cls, bodies: Sequence[str] = (), roles: Sequence[str] = (),
+              sections: Sequence[str] = (), kinds: Sequence[str] = (),
+              statuses: Sequence[str] = ()) -> TaskFilter:
+        """Read option texts; a value that cannot be read raises `KehoachError`."""
+        return cls(
+            bodies=tuple(bodies),
+            roles=tuple(dict.fromkeys(parse_role(r) for r in roles)),
+            sections=tuple(sections),
+            kinds=tuple(dict.fromkeys(parse_kind(k) for k in kinds)),
+            statuses=tuple(dict.fromkeys(parse_status_option(s) for s in statuses)),
+        )
+
+
+# --------------------------------------------------------------------------- results
+
+@dataclass(frozen=True)
+class Assignment:
+    """A body's role on a task; `via_group` is the group it reaches the body through."""
+
+    body: str
+    role: Role
+    via_group: str | None = None
+
+    def label(self) -> str:
+        text = ROLE_SHORT[self.role]
+        return f"{text} (qua nhóm {self.via_group})" if self.via_group else text
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One listed task: where it is, who holds which role, and its latest status."""
+
+    ref: TaskRef
+    assignments: list[Assignment]
+    status: Status | None = None
+
+    @property
+    def plan_key(self) -> str:
+        return self.ref.plan.key
+
+    @property
+    def section(self) -> Section:
+        return self.ref.section
+
+    @property
+    def task(self) -> Task:
+        return self.ref.task
+
+
+@dataclass
+class TaskList:
+    """The rows of `kehoach list`, and what shaped them (for headers and titles)."""
+
+    rows: list[TaskRow]
+    bodies: list[Resolved] = field(default_factory=list)  # the --don-vi bodies, per plan
+    plan_count: int = 1
+
+    @property
+    def body_codes(self) -> list[str]:
+        return list(dict.fromkeys(r.body.ma for r in self.bodies))
+
+
+# --------------------------------------------------------------------------- journal hook
+
+def journal_entries(loaded: LoadedPlan) -> list[Entry]:
+    """The plan's journal entries (corrections applied), or none before journal.py exists."""
+    try:
+        journal: Any = importlib.import_module("kehoach_cli.journal")
+    except ModuleNotFoundError as exc:
+        if exc.name != "kehoach_cli.journal":
+            raise
+        return []
+    entries: list[Entry] = list(journal.read_journal(loaded).entries)
+    return entries
+
+
+def latest_status(entries: Iterable[Entry], task_id: str,
+                  reporters: set[str] | None = None) -> Status | None:
+    """The last status reported on a task (by `reporters` only, when given)."""
+    latest: tuple[Any, ...] | None = None
+    status: Status | None = None
+    for entry in entries:
+        if entry.ma != task_id or entry.trang_thai is None or entry.huy:
+            continue
+        if reporters is not None and entry.don_vi not in reporters:
+            continue
+        when = (entry.ngay, entry.ghi_luc)
+        if latest is None or when >= latest:
+            latest, status = when, entry.trang_thai
+    return status
+
+
+# --------------------------------------------------------------------------- list
+
+def _section_matches(section: Section, wanted: Sequence[str]) -> bool:
+    title = f" {fold(section.tieu_de)} "
+    for text in wanted:
+        key = fold(text).rstrip(".")
+        if key == fold(section.ma) or (key and not key[0].isdigit() and f" {key} " in title):
+            return True
+    return False
+
+
+def _assignments(task: Task, codes: Sequence[str], registry: Registry) -> list[Assignment]:
+    return [Assignment(code, tr.role, tr.via_group)
+            for code in codes for tr in task_roles_for(code, task, registry)]
+
+
+def _all_assignments(task: Task) -> list[Assignment]:
+    return [Assignment(code, role) for role, codes in task.roles().items() for code in codes]
+
+
+def _reporters(registry: Registry, codes: Sequence[str]) -> set[str]:
+    """Bodies whose notes speak for `codes`: the bodies themselves and members of groups."""
+    out = set(codes)
+    todo = list(codes)
+    while todo:
+        body = registry.get(todo.pop())
+        for member in body.thanh_vien if body else []:
+            if member not in out:
+                out.add(member)
+                todo.append(member)
+    return out
+
+
+def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
+    """The tasks `flt` keeps, in plan and document order.
+
+    With `--don-vi`, a task is kept when one of the bodies holds a role on it (directly or
+    through a group) and, with `--vai-tro`, when that role is one asked for; its status is
+    the last one reported by those bodies. Without, every task is kept and its status is
+    the last one reported by anybody.
+    """
+    resolved: list[Resolved] = []
+    for text in flt.bodies:
+        resolved.extend(resolve_in_plans(workspace.plans, text))
+    if flt.sections and not any(_section_matches(s, flt.sections)
+                                for p in workspace.plans for s in p.plan.noi_dung):
+        raise NotFound(f"không có mục nào khớp với “{', '.join(flt.sections)}”; "
+                       "hãy dùng số mục (ví dụ 3) hoặc một cụm từ trong tiêu đề mục")
+    wanted: dict[str, list[str]] = {}
+    for item in resolved:
+        codes = wanted.setdefault(item.plan.key, [])
+        if item.body.ma not in codes:
+            codes.append(item.body.ma)
+    rows: list[TaskRow] = []
+    for loaded in workspace.plans:
+        if flt.bodies and loaded.key not in wanted:
+            continue
+        registry = registry_of(loaded)
+        codes = wanted.get(loaded.key, [])
+        entries = journal_entries(loaded)
+        reporters = _reporters(registry, codes) if codes else None
+        for section, task in loaded.plan.tasks():
+            if flt.sections and not _section_matches(section, flt.sections):
+                continue
+            if flt.kinds and (task.thoi_gian is None or task.thoi_gian.loai not in flt.kinds):
+                continue
+            found = _assignments(task, codes, registry) if codes else _all_assignments(task)
+            if flt.roles:
+                found = [a for a in found if a.role in flt.roles]
+            if not found:
+                continue
+            status = latest_status(entries, task.ma, reporters) if entries else None
+            if flt.statuses and (status or Status.CHUA_THUC_HIEN) not in flt.statuses:
+                continue
+            rows.append(TaskRow(TaskRef(loaded, section, task), found, status))
+    return TaskList(rows, resolved, len(workspace.plans))
+
+
+# --------------------------------------------------------------------------- show
+
+@dataclass(frozen=True)
+class TaskDetail:
+    """One task whole, for `kehoach show`."""
+
+    ref: TaskRef
+    roles: list[tuple[Role, list[Body | str]]]  # a str is a code missing from the registry
+    history: list[Entry]
+    registry: Registry
+
+
+def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
+    """The task `ref` names ("3.2", "kh160:3.2"), its bodies by role and its history."""
+    found = workspace.find_task(ref)
+    registry = registry_of(found.plan)
+    roles: list[tuple[Role, list[Body | str]]] = [
+        (role, [registry.get(code) or code for code in codes])
+        for role, codes in found.task.roles().items()
+    ]
+    history = [e for e in journal_entries(found.plan) if e.ma == found.task.ma]
+    history.sort(key=lambda e: (e.ngay, e.ghi_luc))
+    return TaskDetail(found, roles, history, registry)
+
+
+# --------------------------------------------------------------------------- don-vi
+
+@dataclass(frozen=True)
+class BodySummary:
+    """A registry entry with its groups and how many tasks it holds per role."""
+
+    plan: LoadedPlan
+    body: Body
+    groups: list[str]
+    direct: dict[Role, int]
+    via_group: dict[Role, int]
+
+
+def body_summaries(workspace: Workspace) -> list[BodySummary]:
+    """Every body of every plan, in plan order then Vietnamese alphabetical order of code."""
+    out: list[BodySummary] = []
+    for loaded in workspace.plans:
+        registry = registry_of(loaded)
+        tasks = [task for _, task in loaded.plan.tasks()]
+        for body in sorted(loaded.plan.don_vi, key=lambda b: (sort_key(b.ma), sort_key(b.ten))):
+            direct = dict.fromkeys(Role, 0)
+            via = dict.fromkeys(Role, 0)
+            for task in tasks:
+                for held in task_roles_for(body.ma, task, registry):
+                    (via if held.via_group else direct)[held.role] += 1
+            out.append(BodySummary(loaded, body, registry.groups_of(body.ma), direct, via))
+    return out
+
+
+def roles_in_use(workspace: Workspace) -> list[Role]:
+    """The roles some task of the workspace assigns, in schema order."""
+    used = {role for p in workspace.plans for _, t in p.plan.tasks() for role in t.roles()}
+    return [role for role in Role if role in used]
+
+
+def status_label(status: Status | None) -> str:
+    return STATUS_LABELS[status] if status else ""

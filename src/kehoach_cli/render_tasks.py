@@ -1,0 +1,426 @@
+"""Rendering for `list`, `show` and `don-vi`: results in, tables, JSON or text out.
+
+Four outputs, chosen by `--dinh-dang` and by where stdout goes:
+- `bang` on a terminal: a Rich table (or grid) that wraps Vietnamese text at word
+  boundaries to the terminal's width;
+- `bang` piped to a file or another program: plain aligned columns, one line per row,
+  no colour codes and no box drawing, never wrapped at 80 columns. That is what `grep`,
+  `less -S` and a text file want; programs should ask for json or csv instead;
+- `json`, `csv` (UTF-8 with BOM, formula cells neutralised), `md`: for other tools. They
+  always carry the plan key and the full texts, whatever the number of plans.
+
+Text from plans and notes is always literal: Rich cells are `Text`, never markup, and
+control characters (terminal escapes included) are made visible by `text.printable`.
+The functions building tables and dicts are pure; `emit_*` are the one place that prints.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from kehoach_cli.commands.options import Format
+from kehoach_cli.model import ROLE_LABELS, ROLE_SHORT, Body, DocumentRef, Role
+from kehoach_cli.render import TableData, to_csv, to_json, to_markdown, write_csv
+from kehoach_cli.status import STATUS_LABELS
+from kehoach_cli.text import fold, printable, shorten
+from kehoach_cli.timeframe import KIND_LABELS, Timeframe
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from kehoach_cli.entries import Entry
+    from kehoach_cli.query import BodySummary, TaskDetail, TaskList, TaskRow
+
+# How much of a task's content a row shows; the full text is in `show`, json and csv.
+CONTENT_WIDTH_TERMINAL = 160
+CONTENT_WIDTH_PLAIN = 90
+SECTION_WIDTH = 40
+
+
+# --------------------------------------------------------------------------- plumbing
+
+def to_terminal() -> bool:
+    """Whether stdout is a terminal, with Rich's overrides (FORCE_COLOR, TTY_COMPATIBLE)."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    if os.environ.get("TTY_COMPATIBLE") == "0":
+        return False
+    return sys.stdout.isatty()
+
+
+# Characters whose display width is not 1: combining marks, zero-width and wide (CJK, emoji).
+_NOT_SINGLE = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0e31-\u0e3a"
+    "\u1100-\u115f\u1ab0-\u1aff\u1dc0-\u1dff\u200b-\u200f\u20d0-\u20ff\u2e80-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe00-\ufe0f\ufe20-\ufe2f\ufe30-\ufe4f\uff00-\uff60"
+    "\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+)
+
+
+def cell_width(text: str) -> int:
+    """Columns `text` takes on a terminal (Vietnamese in NFC: one per character)."""
+    if not _NOT_SINGLE.search(text):
+        return len(text)
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or "\u200b" <= ch <= "\u200f":
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return width
+
+
+def to_plain(table: TableData) -> str:
+    """Aligned columns separated by two spaces, a header line, one line per row."""
+    header = [printable(c) for c in table.columns]
+    rows = [[printable(c).replace("\n", " ") for c in row] for row in table.rows]
+    widths = [cell_width(c) for c in header]
+    for row in rows:
+        for i, cell in enumerate(row):
+            width = cell_width(cell)
+            if width > widths[i]:
+                widths[i] = width
+    lines = [printable(table.title)] if table.title else []
+    for row in [header, *rows]:
+        parts = [cell + " " * (widths[i] - cell_width(cell)) for i, cell in enumerate(row)]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _print_rich(renderable: Any) -> None:
+    from kehoach_cli.render import console
+
+    console().print(renderable)
+
+
+def emit_table(table: TableData, fmt: Format, data: Any, rich: Table | None = None) -> None:
+    """Print one result: `data` as JSON, `table` as csv/md/plain, `rich` on a terminal."""
+    if fmt is Format.JSON:
+        _write(to_json(data))
+    elif fmt is Format.CSV:
+        write_csv(to_csv(table))
+    elif fmt is Format.MD:
+        _write(to_markdown(table))
+    elif rich is not None and to_terminal():
+        _print_rich(rich)
+    else:
+        _write(to_plain(table))
+
+
+def _rich_table(table: TableData, settings: dict[str, dict[str, Any]]) -> Table:
+    """`render.to_rich` with per-column settings (ratio, no_wrap, min_width)."""
+    from rich import box
+
+    from kehoach_cli.render import to_rich
+
+    rich_table = to_rich(table, box=box.SIMPLE_HEAD, expand=True, title_justify="left")
+    for column in rich_table.columns:
+        for key, value in settings.get(str(column.header), {}).items():
+            setattr(column, key, value)
+    return rich_table
+
+
+# --------------------------------------------------------------------------- values
+
+def timeframe_text(value: Timeframe | None) -> str:
+    return value.van_ban if value else ""
+
+
+def timeframe_long(value: Timeframe) -> str:
+    """"Quý I/2025 (theo kỳ, hạn 31/03/2025)"; "Thường xuyên" alone says enough."""
+    from kehoach_cli.dates import format_date
+
+    notes = [] if fold(value.van_ban) == fold(KIND_LABELS[value.loai]) else [KIND_LABELS[value.loai]]
+    if value.han:
+        notes.append(f"hạn {format_date(value.han)}")
+    return f"{value.van_ban} ({', '.join(notes)})" if notes else value.van_ban
+
+
+def timeframe_data(value: Timeframe | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"van_ban": value.van_ban, "loai": value.loai.value, "tu_ngay": value.tu_ngay,
+            "han": value.han, "chu_ky": value.chu_ky.value if value.chu_ky else None}
+
+
+def document_text(doc: DocumentRef) -> str:
+    """"Quyết định 217-QĐ/TW ngày 12/12/2013 của Bộ Chính trị: về việc ..."."""
+    from kehoach_cli.dates import format_date
+
+    text = f"{doc.loai} {doc.so_ky_hieu}"
+    if doc.ngay:
+        text += f" ngày {format_date(doc.ngay)}"
+    if doc.co_quan:
+        text += f" của {doc.co_quan}"
+    if doc.trich_yeu:
+        text += f" {doc.trich_yeu}"
+    return text
+
+
+def document_data(doc: DocumentRef) -> dict[str, Any]:
+    return {"loai": doc.loai, "so_ky_hieu": doc.so_ky_hieu, "ngay": doc.ngay,
+            "co_quan": doc.co_quan, "trich_yeu": doc.trich_yeu}
+
+
+def _roles_cell(row: TaskRow, by_body: bool, several_bodies: bool) -> str:
+    if not by_body:
+        grouped: dict[Role, list[str]] = {}
+        for a in row.assignments:
+            grouped.setdefault(a.role, []).append(a.body)
+        return "; ".join(f"{ROLE_SHORT[r]}: {', '.join(codes)}" for r, codes in grouped.items())
+    if several_bodies:
+        return "; ".join(f"{a.body}: {a.label()}" for a in row.assignments)
+    return "; ".join(a.label() for a in row.assignments)
+
+
+# --------------------------------------------------------------------------- list
+
+def task_list_table(result: TaskList, *, full: bool, for_terminal: bool = False) -> TableData:
+    """The rows of `kehoach list`; `full` keeps whole texts and every column (csv, md)."""
+    by_body = bool(result.bodies)
+    several_bodies = len(result.body_codes) > 1
+    show_plan = full or result.plan_count > 1
+    show_status = full or any(r.status for r in result.rows)
+    width = CONTENT_WIDTH_TERMINAL if for_terminal else CONTENT_WIDTH_PLAIN
+    columns = ["Mã", "Mục", "Nội dung", "Vai trò" if by_body else "Đơn vị", "Thời gian"]
+    if show_plan:
+        columns.insert(0, "Kế hoạch")
+    if show_status:
+        columns.append("Trạng thái")
+    rows = []
+    for row in result.rows:
+        section = f"{row.section.ma}. {row.section.tieu_de}"
+        cells = [
+            row.task.ma,
+            section if full else shorten(section, SECTION_WIDTH),
+            row.task.noi_dung if full else shorten(row.task.noi_dung, width),
+            _roles_cell(row, by_body, several_bodies),
+            timeframe_text(row.task.thoi_gian),
+        ]
+        if show_plan:
+            cells.insert(0, row.plan_key)
+        if show_status:
+            cells.append(STATUS_LABELS[row.status] if row.status else "")
+        rows.append(cells)
+    return TableData(columns, rows)
+
+
+def task_list_data(result: TaskList) -> list[dict[str, Any]]:
+    """JSON of `kehoach list`: one object per task, with full texts."""
+    return [
+        {
+            "ke_hoach": row.plan_key,
+            "ma": row.task.ma,
+            "muc": row.section.ma,
+            "tieu_de_muc": row.section.tieu_de,
+            "noi_dung": row.task.noi_dung,
+            "cac_y": list(row.task.cac_y),
+            "vai_tro": [{"don_vi": a.body, "vai_tro": a.role.value, "qua_nhom": a.via_group}
+                        for a in row.assignments],
+            "don_vi": {role.value: list(codes) for role, codes in row.task.roles().items()},
+            "thoi_gian": timeframe_data(row.task.thoi_gian),
+            "trang_thai": row.status.value if row.status else None,
+        }
+        for row in result.rows
+    ]
+
+
+def emit_task_list(result: TaskList, fmt: Format) -> None:
+    if not result.rows and fmt is Format.BANG:
+        print("Không có nhiệm vụ nào khớp với điều kiện đã chọn.", file=sys.stderr)
+        return
+    terminal = fmt is Format.BANG and to_terminal()
+    table = task_list_table(result, full=fmt in (Format.CSV, Format.MD), for_terminal=terminal)
+    rich = None
+    if terminal:
+        if result.bodies:
+            names = "; ".join(dict.fromkeys(f"{r.body.ma} ({r.body.ten})" for r in result.bodies))
+            table.title = f"Nhiệm vụ của {names}: {len(result.rows)}"
+        else:
+            table.title = f"Nhiệm vụ: {len(result.rows)}"
+        rich = _rich_table(table, {
+            "Kế hoạch": {"no_wrap": True},
+            "Mã": {"no_wrap": True},
+            "Mục": {"ratio": 1, "min_width": 12},
+            "Nội dung": {"ratio": 5, "min_width": 24},
+            "Vai trò": {"ratio": 2, "min_width": 12},
+            "Đơn vị": {"ratio": 2, "min_width": 12},
+            "Thời gian": {"ratio": 1, "min_width": 10},
+            "Trạng thái": {"ratio": 1, "min_width": 10},
+        })
+    emit_table(table, fmt, task_list_data(result) if fmt is Format.JSON else None, rich)
+
+
+# --------------------------------------------------------------------------- show
+
+def _body_text(body: Body | str) -> str:
+    if isinstance(body, str):
+        return body
+    text = f"{body.ma} – {body.ten}"
+    if body.thanh_vien:
+        text += f" (gồm {', '.join(body.thanh_vien)})"
+    return text
+
+
+def _entry_text(entry: Entry) -> str:
+    from kehoach_cli.dates import format_date
+
+    parts = [format_date(entry.ngay), entry.don_vi]
+    if entry.trang_thai:
+        parts.append(f"[{STATUS_LABELS[entry.trang_thai]}]")
+    text = " ".join(parts) + f": {entry.noi_dung}"
+    if entry.minh_chung:
+        text += f" (minh chứng: {entry.minh_chung})"
+    return text + f" — {entry.nguoi_ghi}"
+
+
+def detail_fields(detail: TaskDetail) -> list[tuple[str, list[str]]]:
+    """The labelled parts of a task, in reading order; a part may have several lines."""
+    ref = detail.ref
+    meta = ref.plan.plan.ke_hoach
+    plan = f"{ref.plan.key}: {meta.loai_van_ban} {meta.trich_yeu}"
+    if meta.so_ky_hieu:
+        plan = f"{ref.plan.key}: {meta.loai_van_ban} số {meta.so_ky_hieu} {meta.trich_yeu}"
+    fields: list[tuple[str, list[str]]] = [
+        ("Kế hoạch", [plan]),
+        ("Mục", [f"{ref.section.ma}. {ref.section.tieu_de}"]),
+        ("Nội dung", [ref.task.noi_dung]),
+    ]
+    if ref.task.cac_y:
+        fields.append(("Các ý", [f"- {item}" for item in ref.task.cac_y]))
+    for role, bodies in detail.roles:
+        fields.append((ROLE_LABELS[role], [_body_text(b) for b in bodies]))
+    if ref.task.thoi_gian:
+        fields.append(("Thời gian thực hiện", [timeframe_long(ref.task.thoi_gian)]))
+    if ref.task.van_ban_lien_quan:
+        fields.append(("Văn bản liên quan",
+                       [f"- {document_text(d)}" for d in ref.task.van_ban_lien_quan]))
+    if ref.task.ghi_chu:
+        fields.append(("Ghi chú", [ref.task.ghi_chu]))
+    history = [_entry_text(e) for e in detail.history] or ["chưa có ghi nhận nào"]
+    fields.append(("Tiến độ", history))
+    return fields
+
+
+def detail_data(detail: TaskDetail) -> dict[str, Any]:
+    """JSON of `kehoach show`."""
+    ref = detail.ref
+    return {
+        "ke_hoach": ref.plan.key,
+        "ma": ref.task.ma,
+        "muc": ref.section.ma,
+        "tieu_de_muc": ref.section.tieu_de,
+        "noi_dung": ref.task.noi_dung,
+        "cac_y": list(ref.task.cac_y),
+        "vai_tro": {
+            role.value: [{"ma": b, "ten": None} if isinstance(b, str) else
+                         {"ma": b.ma, "ten": b.ten, "thanh_vien": list(b.thanh_vien)}
+                         for b in bodies]
+            for role, bodies in detail.roles
+        },
+        "thoi_gian": timeframe_data(ref.task.thoi_gian),
+        "van_ban_lien_quan": [document_data(d) for d in ref.task.van_ban_lien_quan],
+        "ghi_chu": ref.task.ghi_chu,
+        "lich_su": [
+            {"id": e.id, "ngay": e.ngay, "don_vi": e.don_vi, "noi_dung": e.noi_dung,
+             "trang_thai": e.trang_thai.value if e.trang_thai else None,
+             "minh_chung": e.minh_chung, "so_lieu": dict(e.so_lieu), "nguoi_ghi": e.nguoi_ghi,
+             "ghi_luc": e.ghi_luc}
+            for e in detail.history
+        ],
+    }
+
+
+def detail_plain(detail: TaskDetail) -> str:
+    """`show` piped: the title, then "Label: value" with continuation lines indented."""
+    lines = [printable(f"Nhiệm vụ {detail.ref.qualified}")]
+    for label, values in detail_fields(detail):
+        if len(values) == 1 and not values[0].startswith("- "):
+            lines.append(printable(f"{label}: {values[0]}"))
+        else:
+            lines.append(f"{label}:")
+            lines.extend(printable(f"  {v}") for v in values)
+    return "\n".join(lines) + "\n"
+
+
+def emit_detail(detail: TaskDetail, fmt: Format) -> None:
+    fields = detail_fields(detail)
+    table = TableData(["Trường", "Giá trị"], [[label, "\n".join(values)] for label, values in fields],
+                      title=f"Nhiệm vụ {detail.ref.qualified}")
+    if fmt is Format.BANG and not to_terminal():
+        _write(detail_plain(detail))
+        return
+    rich = None
+    if fmt is Format.BANG:
+        from rich.table import Table
+        from rich.text import Text
+
+        rich = Table.grid(padding=(0, 2))
+        rich.title = Text(printable(table.title or ""), style="bold")
+        rich.title_justify = "left"
+        rich.add_column(no_wrap=True, style="bold")
+        rich.add_column(ratio=1, overflow="fold")
+        for label, values in fields:
+            rich.add_row(Text(label), Text(printable("\n".join(values))))
+    emit_table(table, fmt, detail_data(detail) if fmt is Format.JSON else None, rich)
+
+
+# --------------------------------------------------------------------------- don-vi
+
+def _count_cell(direct: int, via: int) -> str:
+    return f"{direct} + {via} qua nhóm" if via else str(direct)
+
+
+def bodies_table(summaries: list[BodySummary], roles: list[Role], *, several_plans: bool,
+                 full: bool) -> TableData:
+    columns = ["Mã", "Tên đầy đủ", "Tên khác", "Thành viên", "Thuộc nhóm"]
+    columns += [ROLE_SHORT[r][:1].upper() + ROLE_SHORT[r][1:] for r in roles]
+    show_plan = full or several_plans
+    if show_plan:
+        columns.insert(0, "Kế hoạch")
+    rows = []
+    for s in summaries:
+        cells = [s.body.ma, s.body.ten, ", ".join(s.body.ten_khac), ", ".join(s.body.thanh_vien),
+                 ", ".join(s.groups)]
+        cells += [_count_cell(s.direct[r], s.via_group[r]) for r in roles]
+        if show_plan:
+            cells.insert(0, s.plan.key)
+        rows.append(cells)
+    return TableData(columns, rows)
+
+
+def bodies_data(summaries: list[BodySummary]) -> list[dict[str, Any]]:
+    return [
+        {"ke_hoach": s.plan.key, "ma": s.body.ma, "ten": s.body.ten,
+         "ten_khac": list(s.body.ten_khac), "thanh_vien": list(s.body.thanh_vien),
+         "thuoc_nhom": s.groups,
+         "so_nhiem_vu": {r.value: n for r, n in s.direct.items() if n},
+         "so_nhiem_vu_qua_nhom": {r.value: n for r, n in s.via_group.items() if n}}
+        for s in summaries
+    ]
+
+
+def emit_bodies(summaries: list[BodySummary], roles: list[Role], fmt: Format,
+                several_plans: bool) -> None:
+    table = bodies_table(summaries, roles, several_plans=several_plans,
+                         full=fmt in (Format.CSV, Format.MD))
+    rich = None
+    if fmt is Format.BANG and to_terminal():
+        table.title = f"Danh mục đơn vị: {len(summaries)}"
+        rich = _rich_table(table, {
+            "Mã": {"no_wrap": True},
+            "Kế hoạch": {"no_wrap": True},
+            "Tên đầy đủ": {"ratio": 3, "min_width": 16},
+            "Tên khác": {"ratio": 3, "min_width": 12},
+            "Thành viên": {"ratio": 1, "min_width": 8},
+            "Thuộc nhóm": {"ratio": 1, "min_width": 8},
+        })
+    emit_table(table, fmt, bodies_data(summaries) if fmt is Format.JSON else None, rich)
