@@ -28,8 +28,9 @@ from datetime import date
 
 from kehoach_cli.bodies import TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.entries import Entry
+from kehoach_cli.errors import KehoachError
 from kehoach_cli.model import Body, Role, Section, Task
-from kehoach_cli.periods import Span
+from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span
 from kehoach_cli.plans import LoadedPlan
 from kehoach_cli.report_status import TaskState, assess, deadlines_in, starts_after
 from kehoach_cli.text import fold
@@ -229,3 +230,26 @@ def build_report(
     focus_body = next(iter(narrowed.values()), None)
     return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems))
 
+
+
+def resolve_span_or_fail(ky: str | None, as_of: date, chot: Convention,
+                         tu: date | None = None, den: date | None = None) -> Span:
+    """`periods.resolve_span`, its errors turned into the user's error type."""
+    try:
+        return resolve_span(ky, as_of, chot, tu, den)
+    except PeriodError as exc:
+        raise KehoachError(str(exc)) from None
+
+
+def collect_entries(plans: Iterable[LoadedPlan]) -> tuple[list[Entry], list[str]]:
+    """Every effective note of every plan's journal (corrections applied), and the lines
+    that could not be read, as messages; damage never stops a report."""
+    from kehoach_cli.journal import read_journal
+
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for loaded in plans:
+        journal = read_journal(loaded)
+        entries.extend(journal.entries)
+        problems.extend(str(p) for p in journal.problems)
+    return entries, problems

@@ -80,7 +80,7 @@ def activity_text(line: TaskLine) -> str:
     return "không cần" if line.not_expected else "không"
 
 
-TASK_COLUMNS = ["Mã", "Nội dung", "Đơn vị thực hiện", "Thời gian", "Ghi nhận trong kỳ",
+TASK_COLUMNS = ["Mã", "Nội dung", "Đơn vị thực hiện", "Thời gian", "Số ghi nhận",
                 "Ghi nhận gần nhất", "Số liệu", "Trạng thái cuối kỳ"]
 
 
@@ -98,7 +98,7 @@ def task_row(report: Report, line: TaskLine, width: int) -> list[str]:
 
 
 def task_tables(report: Report, grouping: Grouping = Grouping.MUC,
-                width: int = 90) -> list[TableData]:
+                width: int = 70) -> list[TableData]:
     """The task table, one table per section (or per body)."""
     tables: list[TableData] = []
     if grouping is Grouping.DON_VI:
@@ -178,9 +178,10 @@ def attention_table(report: Report, width: int = 70) -> TableData:
 
 def _plans_text(report: Report) -> str:
     if len(report.plans) == 1:
-        meta = report.plans[0].plan.ke_hoach
+        loaded = report.plans[0]
+        meta = loaded.plan.ke_hoach
         number_text = f" số {meta.so_ky_hieu}" if meta.so_ky_hieu else ""
-        return f"{meta.loai_van_ban}{number_text} {shorten(meta.trich_yeu, 120)}"
+        return f"{loaded.key}{number_text} – {shorten(meta.trich_yeu, 120)}"
     return f"{len(report.plans)} kế hoạch"
 
 

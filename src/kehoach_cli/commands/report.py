@@ -1,0 +1,169 @@
+"""`kehoach report`: the periodic review of a month, quarter, half-year, nine months or year.
+
+Thin: options are read here, the span is resolved by `periods`, the review built by
+`report`, tables by `report_render`, the Word draft by `report_docx`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from kehoach_cli.report import Report
+    from kehoach_cli.report_render import Grouping
+
+
+class Chot(StrEnum):
+    """The `--chot` choices (mirrors `periods.Convention`, which Typer must not import)."""
+
+    LICH = "lich"
+    ND09 = "nd09"
+
+
+class Nhom(StrEnum):
+    """The `--nhom` choices (mirrors `report_render.Grouping`)."""
+
+    MUC = "muc"
+    DON_VI = "don-vi"
+
+
+_Text = Optional[str]  # noqa: UP045 - Typer reads this annotation at run time
+_File = Optional[Path]  # noqa: UP045
+
+
+def report(
+    ky: Annotated[_Text, typer.Option(
+        "--ky", metavar="KỲ", show_default=False,
+        help="Kỳ báo cáo: thang, quy, 6thang, 9thang, nam (kỳ chứa ngày tính đến) hoặc "
+        "quy-truoc, thang-truoc, 6thang-truoc, 9thang-truoc, nam-truoc (kỳ liền trước); "
+        "hoặc ghi rõ: “quý III/2025”, “quy 3/2025”, Q3/2025, 2025-Q3, “tháng 11/2025”, "
+        "11/2025, “6 tháng đầu năm 2025”, “6 tháng cuối năm 2025”, “9 tháng 2025”, "
+        "“năm 2025”. Mặc định: quý chứa ngày tính đến.")] = None,
+    tu: Annotated[_Text, typer.Option(
+        "--tu", metavar="NGÀY", show_default=False,
+        help="Từ ngày (thay cho --ky): 01/7/2025, 01/07/2025 hoặc 2025-07-01.")] = None,
+    den: Annotated[_Text, typer.Option(
+        "--den", metavar="NGÀY", show_default=False,
+        help="Đến ngày, đi kèm --tu; mặc định: ngày tính đến.")] = None,
+    ngay: Annotated[_Text, typer.Option(
+        "--ngay", metavar="NGÀY", show_default=False,
+        help="Tính đến ngày (mặc định: hôm nay): chọn kỳ và trạng thái theo ngày này.")] = None,
+    chot: Annotated[Optional[Chot], typer.Option(  # noqa: UP045
+        "--chot", show_default=False, case_sensitive=False,
+        help="Cách tính ngày của kỳ: lich (quý III = 01/07–30/09) hoặc nd09 (chốt số liệu "
+        "theo Nghị định 09/2019/NĐ-CP: từ ngày 15 tháng trước đến ngày 14). Mặc định: "
+        "`chot` trong kehoach.toml, nếu không có thì lich.")] = None,
+    don_vi: Annotated[_Text, typer.Option(
+        "--don-vi", metavar="ĐƠN_VỊ", show_default=False,
+        help="Chỉ báo cáo một đơn vị: mã, tên hoặc một phần tên, có dấu hay không dấu "
+        "(MTTQ, “mat tran”, “thanh niên”).")] = None,
+    nhom: Annotated[Nhom, typer.Option(
+        "--nhom", case_sensitive=False,
+        help="Nhóm bảng nhiệm vụ theo mục của kế hoạch (muc) hoặc theo đơn vị (don-vi).")
+    ] = Nhom.MUC,
+    xuat: Annotated[_File, typer.Option(
+        "--xuat", metavar="TỆP.docx", show_default=False,
+        help="Ghi thêm dự thảo báo cáo Word theo thể thức văn bản của Đảng "
+        "(Hướng dẫn 36-HD/VPTW).")] = None,
+    ghi_de: Annotated[bool, typer.Option(
+        "--ghi-de", help="Cho phép ghi đè tệp --xuat đã có.")] = False,
+    ke_hoach: PlanPaths = None,
+    dinh_dang: FormatOption = Format.BANG,
+) -> None:
+    """Báo cáo định kỳ: kết quả thực hiện từng nhiệm vụ, từng đơn vị trong một kỳ.
+
+    Mỗi nhiệm vụ: số ghi nhận trong kỳ, ghi nhận gần nhất, số liệu cộng dồn và trạng thái
+    cuối kỳ (chưa thực hiện / đang thực hiện / đã hoàn thành; đúng hạn / quá hạn, hoặc
+    không thời hạn). Mỗi đơn vị: số nhiệm vụ, có và không có hoạt động, hoàn thành, quá hạn,
+    tỷ lệ hoàn thành. Cuối cùng là việc cần quan tâm. Báo cáo luôn ghi rõ từ ngày nào đến
+    ngày nào.
+    """
+    from kehoach_cli import clock
+    from kehoach_cli.config import load_settings
+    from kehoach_cli.periods import Convention
+    from kehoach_cli.report import build_report, collect_entries, resolve_span_or_fail
+    from kehoach_cli.report_render import Grouping
+    from kehoach_cli.workspace import Workspace
+
+    if xuat is not None and xuat.suffix.lower() != ".docx":
+        raise typer.BadParameter("tệp xuất phải có đuôi .docx", param_hint="--xuat")
+    workspace = Workspace.load(ke_hoach)
+    as_of = _date(ngay, "--ngay") or clock.today()
+    convention = (Convention(chot.value) if chot is not None
+                  else load_settings(workspace.plans[0].path.parent).chot)
+    span = resolve_span_or_fail(ky, as_of, convention, _date(tu, "--tu"), _date(den, "--den"))
+    entries, problems = collect_entries(workspace.plans)
+    result = build_report(workspace.plans, entries, span, as_of, don_vi, problems)
+    grouping = Grouping(nhom.value)
+    if xuat is not None:
+        from kehoach_cli.report_docx import write_docx
+
+        write_docx(result, xuat, overwrite=ghi_de)
+    _emit(result, dinh_dang, grouping)
+    if xuat is not None:
+        import sys
+
+        print(f"Đã ghi dự thảo báo cáo: {xuat}", file=sys.stderr)
+
+
+def _date(text: str | None, option: str) -> date | None:
+    from kehoach_cli.dates import DateError, parse_date
+
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
+    """Print the review in the chosen format: the one place this command prints."""
+    import sys
+
+    from kehoach_cli import render, report_render
+
+    if fmt is Format.JSON:
+        sys.stdout.write(render.to_json(report_render.to_dict(result)))
+    elif fmt is Format.CSV:
+        render.write_csv(render.to_csv(report_render.csv_table(result, grouping)))
+    elif fmt is Format.MD:
+        sys.stdout.write(report_render.markdown(result, grouping))
+    else:
+        _emit_tables(result, grouping)
+    for problem in result.problems:
+        print(f"Cảnh báo: {problem}", file=sys.stderr)
+
+
+def _emit_tables(result: Report, grouping: Grouping) -> None:
+    import sys
+
+    from kehoach_cli import render, report_render
+    from kehoach_cli.render_tasks import to_plain, to_terminal
+
+    tables = [*report_render.task_tables(result, grouping), report_render.body_table(result),
+              report_render.attention_table(result)]
+    lines = report_render.summary_lines(result)
+    if not to_terminal():
+        out = [*lines, ""]
+        for table in tables:
+            out += [to_plain(table), ""]
+        sys.stdout.write("\n".join(out))
+        return
+    from rich.text import Text
+
+    console = render.console()
+    console.print(Text(lines[0], style="bold"))
+    for line in lines[1:]:
+        console.print(Text(line))
+    for table in tables:
+        console.print()
+        console.print(render.to_rich(table, show_lines=True, title_justify="left"))
