@@ -179,14 +179,19 @@ def _tier(query: str, compact: str, padded: str, words: list[str],
     return Tier.WORDS
 
 
+_CUTOFF = 0.66
+_MARGIN = 0.12
+
+
 def _closest(query: str, spellings: list[tuple[Body, str]], n: int) -> list[Body]:
     scored: dict[str, tuple[float, Body]] = {}
     for body, folded in spellings:
         ratio = difflib.SequenceMatcher(None, query, folded).ratio()
-        if ratio >= 0.5 and ratio > scored.get(body.ma, (0.0, body))[0]:
+        if ratio >= _CUTOFF and ratio > scored.get(body.ma, (0.0, body))[0]:
             scored[body.ma] = (ratio, body)
     ranked = sorted(scored.values(), key=lambda item: -item[0])
-    return [body for _, body in ranked[:n]]
+    # Only names about as close as the best: one clear suggestion beats three vague ones.
+    return [body for ratio, body in ranked[:n] if ratio >= ranked[0][0] - _MARGIN]
 
 
 def _require_name(text: str) -> None:

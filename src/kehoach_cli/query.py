@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------- option texts
 
 def _choice_message(what: str, text: str, choices: Iterable[str]) -> str:
-    return f"không hiểu {what} “{text}”: hãy dùng {', '.join(choices)} (không dấu cũng được)"
+    return f"không hiểu {what} “{text}”: hãy dùng {'; '.join(choices)} (không dấu cũng được)"
 
 
 def parse_role(text: str) -> Role:
