@@ -24,7 +24,6 @@ from kehoach_cli.dates import format_date
 from kehoach_cli.errors import Conflict, ExitCode, KehoachError
 from kehoach_cli.model import PlanMeta
 from kehoach_cli.report_render import (
-    attention_table,
     bodies_text,
     body_counts,
     figures_text,
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
 
 FONT = "Times New Roman"
 BLANK = "................"  # a visible blank the office fills in
+WARD_BLANK = "........"  # where the ward's own name goes, short enough for the header
 SHORT_BLANK = "...."
 DATE_BLANK = f"{SHORT_BLANK}, ngày .. tháng .. năm ...."
 # A name ending with one of these lacks the ward's own name ("Đảng ủy phường").
@@ -62,7 +62,7 @@ def party_name(report: Report) -> str:
             name = body.ten
             break
     if fold(name).endswith(_UNIT_NOUNS):
-        name = f"{name} {BLANK}"
+        name = f"{name} {WARD_BLANK}"
     return name
 
 
@@ -158,7 +158,6 @@ class _Doc:
               size: float = TABLE_PT) -> Any:
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
-        from docx.shared import Mm
 
         table = self.doc.add_table(rows=1, cols=len(columns))
         table.style = self.doc.styles["Table Grid"]
@@ -176,9 +175,7 @@ class _Doc:
                 for j, line in enumerate(text.split("\n")):
                     self.cell_para(cell, line, size=size, align=align, after=0,
                                    bold=values[0] == "" and j == 0 and i == 1)
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(width)
+        _set_widths(table, widths_mm)
         return table
 
     def section_row(self, table: Any, text: str, size: float = TABLE_PT) -> None:
@@ -189,13 +186,11 @@ class _Doc:
 
 
 def _header(doc: _Doc, report: Report) -> None:
-    from docx.shared import Mm
-
     meta = report.plans[0].plan.ke_hoach
     table = doc.doc.add_table(rows=1, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(90)
+    _set_widths(table, [75, 85])
     superior = meta.co_quan_cap_tren or BLANK
     doc.cell_para(left, superior.upper(), align="center", after=0)
     doc.cell_para(left, party_name(report).upper(), bold=True, align="center", after=0)
@@ -243,6 +238,9 @@ def _result_text(line: TaskLine) -> str:
 def _set_widths(table: Any, widths_mm: list[float]) -> None:
     from docx.shared import Mm
 
+    # Word reads the cell widths, LibreOffice the grid columns: set both.
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         cells = row.cells
         if len({id(c._tc) for c in cells}) < len(cells):
@@ -253,26 +251,35 @@ def _set_widths(table: Any, widths_mm: list[float]) -> None:
 
 def _body_table(doc: _Doc, report: Report) -> None:
     columns = ["STT", "Đơn vị", "Tổng số NV", "Có hoạt động", "Không hoạt động",
-               "HT đúng hạn", "HT quá hạn", "Chưa HT trong hạn", "Chưa HT quá hạn",
+               "HT đúng hạn", "HT quá hạn", "Chưa HT, trong hạn", "Chưa HT, quá hạn",
                "Thường xuyên", "Tỷ lệ HT"]
     rows = []
     for i, body in enumerate(report.bodies, 1):
         rows.append([str(i), body.ma, *(str(v) for v in body_counts(body).values()),
                      percent(body.rate)])
-    doc.table(columns, rows, [9.0, 23.0, 13.0, 14.0, 14.0, 14.0, 14.0, 15.0, 15.0, 15.0, 14.0],
-              size=11)
+    doc.table(columns, rows, [11.0, 19.0, 13.0, 15.0, 15.0, 13.0, 13.0, 15.0, 15.0, 17.0, 14.0],
+              size=10)
     doc.para("Ghi chú: NV: nhiệm vụ; HT: hoàn thành; “thường xuyên”: nhiệm vụ không thời "
              "hạn chưa hoàn thành. Đơn vị nhận nhiệm vụ trực tiếp hoặc qua nhóm (thành viên "
              "các tổ chức chính trị - xã hội).", size=12, italic=True, before=3)
 
 
 def _attention(doc: _Doc, report: Report) -> None:
-    table = attention_table(report, width=160)
-    if not table.rows:
-        doc.para("Không có nhiệm vụ nào cần lưu ý.", indent=True)
-        return
-    for kind, ma, content, bodies, detail in table.rows:
-        doc.para(f"- {kind}: nhiệm vụ {ma} ({bodies}) – {content} ({detail}).", indent=True)
+    """One paragraph a kind of concern, naming the tasks: what a report to the Committee
+    says, where the terminal lists a row a task."""
+    quiet, late = report.without_activity, report.overdue
+    if not quiet and not late:
+        doc.para("Các nhiệm vụ đều có hoạt động trong kỳ, không có nhiệm vụ quá hạn.",
+                 indent=True)
+    if quiet:
+        ids = ", ".join(task_id(report, t) for t in quiet)
+        doc.para(f"- Không có hoạt động trong kỳ ({len(quiet)} nhiệm vụ): {ids}.", indent=True)
+    if late:
+        items = "; ".join(
+            f"{task_id(report, t)} ({bodies_text(t.task)}; hạn "
+            f"{format_date(t.state.han) if t.state.han else '...'}, "
+            f"{STATUS_LABELS[t.state.status]})" for t in late)
+        doc.para(f"- Quá hạn ({len(late)} nhiệm vụ): {items}.", indent=True)
 
 
 def _next_tasks(doc: _Doc, report: Report) -> None:
@@ -284,18 +291,16 @@ def _next_tasks(doc: _Doc, report: Report) -> None:
             dates = ", ".join(format_date(d) for d in line.due_next)
             doc.para(f"- Nhiệm vụ {task_id(report, line)}: {shorten(line.task.noi_dung, 160)} "
                      f"(hạn {dates}; {STATUS_LABELS[line.state.status]}).", indent=True)
-    doc.para("- " + "." * 120, indent=True)
-    doc.para("- " + "." * 120, indent=True)
+    for _ in range(2):
+        doc.para("- " + "." * 95, indent=True)
 
 
 def _closing(doc: _Doc, report: Report) -> None:
-    from docx.shared import Mm
-
     meta = report.plans[0].plan.ke_hoach
     table = doc.doc.add_table(rows=1, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(80), Mm(80)
+    _set_widths(table, [75, 85])
     doc.cell_para(left, "Nơi nhận:", underline=True, align="left", after=0)
     for line in _recipients(meta):
         doc.cell_para(left, line, size=12, align="left", after=0)
@@ -327,7 +332,8 @@ def build_document(report: Report) -> Any:
     doc.para("I. KẾT QUẢ THỰC HIỆN", bold=True, after=3)
     doc.para("1. Tình hình chung", bold=True, indent=True)
     for line in summary[1:]:
-        doc.para(line, indent=True)
+        if not line.startswith("Kế hoạch:"):  # the subject line already names the plan
+            doc.para(line, indent=True)
     doc.para("2. Kết quả thực hiện từng nhiệm vụ", bold=True, indent=True, before=6)
     _task_table(doc, report)
     doc.para("II. KẾT QUẢ THEO ĐƠN VỊ", bold=True, before=12, after=3)
@@ -355,6 +361,7 @@ def write_docx(report: Report, target: Path, *, overwrite: bool = False) -> None
         raise KehoachError(f"{folder}: không ghi được ({exc.strerror or exc})", ExitCode.IO) from None
     temp = Path(temp_name)
     try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is not
         with os.fdopen(fd, "wb") as handle:
             document.save(handle)
         if overwrite:
@@ -376,3 +383,9 @@ def _link_new(temp: Path, target: Path) -> None:
     except OSError:
         # File systems without hard links (some network shares, FAT): checked above.
         os.replace(temp, target)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
