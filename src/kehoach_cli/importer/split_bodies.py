@@ -1,0 +1,174 @@
+"""Prose lists of bodies, split into bodies and matched against a registry.
+
+"Thường trực HĐND, UBND phường; Mặt trận Tổ quốc và các tổ chức chính trị - xã hội phường;
+các chi bộ trực thuộc Đảng ủy." names six bodies: ";" separates groups, "," and "và"
+separate items, the hyphen of "chính trị - xã hội" separates nothing, and a trailing
+"phường" on the last item of a comma group qualifies every item of that group.
+
+A whole phrase that the registry knows is never split ("Ban Tuyên giáo và Dân vận Đảng ủy").
+Names the registry does not know become new bodies with a proposed code (initials of the
+words: "Hội Người cao tuổi" -> HNCT); approximate or ambiguous matches are reported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kehoach_cli.bodies import Registry, Tier
+from kehoach_cli.model import Body
+from kehoach_cli.text import fold
+
+QUALIFIERS = ("phường", "xã", "thị trấn")
+_ARTICLE = re.compile(r"^(?:các|những|toàn thể|mỗi)\s+", re.IGNORECASE)
+_AND = re.compile(r"\s+(?:và|cùng)\s+")
+_TRAILING = re.compile(r"[\s.;,:]+$")
+
+
+def split_names(text: str) -> list[list[str]]:
+    """The comma groups of a prose list (";" separates groups), each a list of raw items."""
+    text = _TRAILING.sub("", text.strip())
+    groups = []
+    for part in re.split(r"\s*;\s*", text):
+        items = [item.strip() for item in re.split(r"\s*,\s*", part) if item.strip()]
+        if items:
+            groups.append(items)
+    return groups
+
+
+@dataclass
+class Match:
+    """A name from the text and the body code it was given."""
+
+    name: str  # as written, with its group's qualifier when that was needed
+    code: str
+    new: bool = False  # a body the registry did not have
+    note: str | None = None  # why this match needs a look
+
+
+@dataclass
+class BodyMatcher:
+    """Matches names against a registry, adding new bodies as they are met."""
+
+    registry: list[Body]
+    new_bodies: list[Body] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._index = Registry(list(self.registry))
+        self._codes = {body.ma for body in self.registry}
+
+    def split(self, text: str, create: bool = True) -> list[Match]:
+        """Every body named in `text`, in order, without repeats. With `create` false,
+        names the registry does not know are left out instead of becoming new bodies."""
+        out: list[Match] = []
+        for items in split_names(text):
+            qualifier = _qualifier(items[-1])
+            for item in items:
+                for match in self._item(item, qualifier, create):
+                    if all(m.code != match.code for m in out):
+                        out.append(match)
+        return out
+
+    def _item(self, item: str, qualifier: str | None, create: bool) -> list[Match]:
+        whole = self.exact(item, qualifier)
+        if whole is not None:
+            return [whole]
+        parts = _AND.split(item)
+        if len(parts) > 1:
+            return [m for part in parts for m in self._item(part, qualifier, create)]
+        if not create:
+            near = self.partial(item, qualifier)
+            return [near] if near else []
+        return [self.loose(item, qualifier)]
+
+    def _variants(self, item: str, qualifier: str | None) -> list[str]:
+        bare = _ARTICLE.sub("", item)
+        names = [item, bare]
+        if qualifier and not fold(item).endswith(fold(qualifier)):
+            names += [f"{item} {qualifier}", f"{bare} {qualifier}"]
+        return names
+
+    def exact(self, item: str, qualifier: str | None = None) -> Match | None:
+        """The body whose code, name or alias is exactly `item` (or a variant of it)."""
+        for name in self._variants(item, qualifier):
+            tier, found = self._index.match(name)
+            if tier == Tier.EXACT and len(found) == 1:
+                return Match(item, found[0].ma)
+        return None
+
+    def partial(self, item: str, qualifier: str | None) -> Match | None:
+        """The one body a part of whose name `item` is, reported as such."""
+        for name in self._variants(item, qualifier):
+            tier, found = self._index.match(name)
+            if tier is not None and len(found) == 1:
+                body = found[0]
+                return Match(item, body.ma, note=f"“{item}” được hiểu là {body.ma} "
+                                                 f"({body.ten}): khớp một phần, hãy kiểm tra")
+        return None
+
+    def loose(self, item: str, qualifier: str | None) -> Match:
+        """A partial match when it is the only one; else a new body. Both are reported."""
+        near = self.partial(item, qualifier)
+        if near is not None:
+            return near
+        tier, found = self._index.match(item)
+        listed = ", ".join(b.ma for b in found) if tier is not None and len(found) > 1 else ""
+        name = item if not qualifier or fold(item).endswith(fold(qualifier)) else f"{item} {qualifier}"
+        name = name[0].upper() + name[1:] if name[:1].islower() and not _ARTICLE.match(name) else name
+        body = self._add(name, item)
+        reason = (f"“{item}” khớp với nhiều đơn vị ({listed}): tạm ghi là đơn vị mới {body.ma}"
+                  if listed else f"“{item}” chưa có trong danh mục: thêm đơn vị mới, mã đề xuất "
+                  f"{body.ma}")
+        return Match(item, body.ma, new=True, note=reason)
+
+    def _add(self, name: str, written: str) -> Body:
+        existing = next((b for b in self.new_bodies if fold(b.ten) == fold(name)), None)
+        if existing is not None:
+            return existing
+        code = propose_code(name, self._codes)
+        aliases = [] if fold(written) == fold(name) else [written]
+        body = Body(ma=code, ten=name, ten_khac=aliases)
+        self.new_bodies.append(body)
+        self._codes.add(code)
+        self._index = Registry([*self.registry, *self.new_bodies])
+        return body
+
+
+def _qualifier(last: str) -> str | None:
+    folded = fold(last)
+    for word in QUALIFIERS:
+        if folded.endswith(" " + fold(word)):
+            return word
+    return None
+
+
+def _initial(letter: str) -> str:
+    """The capital of a word's first letter without tone or vowel marks; Đ stays Đ."""
+    if letter in "đĐ":
+        return "Đ"
+    return unicodedata.normalize("NFD", letter)[0].upper()
+
+
+def propose_code(name: str, taken: set[str]) -> str:
+    """Initials of the words ("Hội Người cao tuổi" -> HNCT), acronyms kept whole (UBND),
+    the trailing "phường"/"xã" and leading "các" dropped; a digit added if the code is taken."""
+    words = [w for w in re.split(r"[\s\-–/]+", _ARTICLE.sub("", name)) if w]
+    if len(words) > 1 and fold(words[-1]) in {fold(q) for q in QUALIFIERS}:
+        words = words[:-1]
+    letters = []
+    for word in words:
+        letters_only = "".join(ch for ch in word if ch.isalnum())
+        if not letters_only:
+            continue
+        if len(letters_only) > 1 and letters_only.isupper():
+            letters.append(letters_only)
+        else:
+            letters.append(_initial(letters_only[0]))
+    code = "".join(letters) or "DV"
+    if code not in taken:
+        return code
+    n = 2
+    while f"{code}{n}" in taken:
+        n += 1
+    return f"{code}{n}"
