@@ -10,7 +10,7 @@ import sys
 import typer
 
 from kehoach_cli import __version__, i18n
-from kehoach_cli.commands import bodies_cmd, check, list_tasks, report, show
+from kehoach_cli.commands import bodies_cmd, check, list_tasks, nhap, report, show
 from kehoach_cli.errors import ExitCode, KehoachError
 from kehoach_cli.text import nfc
 
@@ -47,6 +47,7 @@ def _root(
 
 # Command registration: one line a command, in the order `kehoach --help` lists them.
 app.command("check", options_metavar="[TÙY CHỌN]")(check.check)
+app.command("nhap", options_metavar="[TÙY CHỌN]")(nhap.nhap)
 app.command("report", options_metavar="[TÙY CHỌN]")(report.report)
 app.command("list", options_metavar="[TÙY CHỌN]")(list_tasks.list_tasks)
 app.command("show", options_metavar="[TÙY CHỌN]")(show.show)
