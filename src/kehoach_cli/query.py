@@ -26,6 +26,7 @@ from kehoach_cli.workspace import TaskRef
 if TYPE_CHECKING:
     from kehoach_cli.entries import Entry
     from kehoach_cli.plans import LoadedPlan
+    from kehoach_cli.problems import Problem
     from kehoach_cli.workspace import Workspace
 
 
@@ -132,6 +133,7 @@ class TaskList:
     rows: list[TaskRow]
     bodies: list[Resolved] = field(default_factory=list)  # the --don-vi bodies, per plan
     plan_count: int = 1
+    problems: list[Problem] = field(default_factory=list)  # damaged journal lines
 
     @property
     def body_codes(self) -> list[str]:
@@ -140,16 +142,24 @@ class TaskList:
 
 # --------------------------------------------------------------------------- journal hook
 
-def journal_entries(loaded: LoadedPlan) -> list[Entry]:
+@dataclass
+class Progress:
+    """A plan's journal as far as listing needs it: entries, and damaged lines to warn of."""
+
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_progress(loaded: LoadedPlan) -> Progress:
     """The plan's journal entries (corrections applied), or none before journal.py exists."""
     try:
         journal: Any = importlib.import_module("kehoach_cli.journal")
     except ModuleNotFoundError as exc:
         if exc.name != "kehoach_cli.journal":
             raise
-        return []
-    entries: list[Entry] = list(journal.read_journal(loaded).entries)
-    return entries
+        return Progress()
+    read = journal.read_journal(loaded)
+    return Progress(list(read.entries), list(read.problems))
 
 
 def latest_status(entries: Iterable[Entry], task_id: str,
@@ -222,12 +232,15 @@ def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
         if item.body.ma not in codes:
             codes.append(item.body.ma)
     rows: list[TaskRow] = []
+    problems: list[Problem] = []
     for loaded in workspace.plans:
         if flt.bodies and loaded.key not in wanted:
             continue
         registry = registry_of(loaded)
         codes = wanted.get(loaded.key, [])
-        entries = journal_entries(loaded)
+        progress = read_progress(loaded)
+        entries = progress.entries
+        problems.extend(progress.problems)
         reporters = _reporters(registry, codes) if codes else None
         for section, task in loaded.plan.tasks():
             if flt.sections and not _section_matches(section, flt.sections):
@@ -243,7 +256,7 @@ def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
             if flt.statuses and (status or Status.CHUA_THUC_HIEN) not in flt.statuses:
                 continue
             rows.append(TaskRow(TaskRef(loaded, section, task), found, status))
-    return TaskList(rows, resolved, len(workspace.plans))
+    return TaskList(rows, resolved, len(workspace.plans), problems)
 
 
 # --------------------------------------------------------------------------- show
@@ -256,6 +269,7 @@ class TaskDetail:
     roles: list[tuple[Role, list[Body | str]]]  # a str is a code missing from the registry
     history: list[Entry]
     registry: Registry
+    problems: list[Problem] = field(default_factory=list)  # damaged journal lines
 
 
 def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
@@ -266,9 +280,10 @@ def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
         (role, [registry.get(code) or code for code in codes])
         for role, codes in found.task.roles().items()
     ]
-    history = [e for e in journal_entries(found.plan) if e.ma == found.task.ma]
+    progress = read_progress(found.plan)
+    history = [e for e in progress.entries if e.ma == found.task.ma]
     history.sort(key=lambda e: (e.ngay, e.ghi_luc))
-    return TaskDetail(found, roles, history, registry)
+    return TaskDetail(found, roles, history, registry, progress.problems)
 
 
 # --------------------------------------------------------------------------- don-vi

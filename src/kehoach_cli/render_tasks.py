@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from kehoach_cli.entries import Entry
+    from kehoach_cli.problems import Problem
     from kehoach_cli.query import BodySummary, TaskDetail, TaskList, TaskRow
 
 # How much of a task's content a row shows; the full text is in `show`, json and csv.
@@ -99,6 +100,17 @@ def _print_rich(renderable: Any) -> None:
     from kehoach_cli.render import console
 
     console().print(renderable)
+
+
+def warn_problems(problems: list[Problem]) -> None:
+    """Damaged journal lines do not stop a listing, but the user must know of them."""
+    if not problems:
+        return
+    for problem in problems[:5]:
+        print(f"Cảnh báo: {problem}", file=sys.stderr)
+    more = f" (và {len(problems) - 5} dòng khác)" if len(problems) > 5 else ""
+    print(f"Cảnh báo: nhật ký có {len(problems)} dòng hỏng bị bỏ qua{more}; "
+          "chạy `kehoach check` để xem chi tiết.", file=sys.stderr)
 
 
 def emit_table(table: TableData, fmt: Format, data: Any, rich: Table | None = None) -> None:
@@ -234,6 +246,7 @@ def task_list_data(result: TaskList) -> list[dict[str, Any]]:
 
 
 def emit_task_list(result: TaskList, fmt: Format) -> None:
+    warn_problems(result.problems)
     if not result.rows and fmt is Format.BANG:
         print("Không có nhiệm vụ nào khớp với điều kiện đã chọn.", file=sys.stderr)
         return
@@ -352,6 +365,7 @@ def detail_plain(detail: TaskDetail) -> str:
 
 
 def emit_detail(detail: TaskDetail, fmt: Format) -> None:
+    warn_problems(detail.problems)
     fields = detail_fields(detail)
     table = TableData(["Trường", "Giá trị"], [[label, "\n".join(values)] for label, values in fields],
                       title=f"Nhiệm vụ {detail.ref.qualified}")
@@ -382,7 +396,10 @@ def _count_cell(direct: int, via: int) -> str:
 def bodies_table(summaries: list[BodySummary], roles: list[Role], *, several_plans: bool,
                  full: bool) -> TableData:
     columns = ["Mã", "Tên đầy đủ", "Tên khác", "Thành viên", "Thuộc nhóm"]
-    columns += [ROLE_SHORT[r][:1].upper() + ROLE_SHORT[r][1:] for r in roles]
+    labels = [ROLE_SHORT[r][:1].upper() + ROLE_SHORT[r][1:] for r in roles]
+    # For spreadsheets, numbers only: direct and through-group counts in their own columns.
+    columns += [f"{label}{suffix}" for label in labels
+                for suffix in (("", " (qua nhóm)") if full else ("",))]
     show_plan = full or several_plans
     if show_plan:
         columns.insert(0, "Kế hoạch")
@@ -390,7 +407,10 @@ def bodies_table(summaries: list[BodySummary], roles: list[Role], *, several_pla
     for s in summaries:
         cells = [s.body.ma, s.body.ten, ", ".join(s.body.ten_khac), ", ".join(s.body.thanh_vien),
                  ", ".join(s.groups)]
-        cells += [_count_cell(s.direct[r], s.via_group[r]) for r in roles]
+        if full:
+            cells += [str(n) for r in roles for n in (s.direct[r], s.via_group[r])]
+        else:
+            cells += [_count_cell(s.direct[r], s.via_group[r]) for r in roles]
         if show_plan:
             cells.insert(0, s.plan.key)
         rows.append(cells)
