@@ -20,8 +20,11 @@ from kehoach_cli.timeframe import TimeframeError, parse_timeframe
 
 Path_ = tuple[Any, ...]
 # "…, Đảng ủy ban hành Kế hoạch thực hiện như sau:" closes a preamble and names the issuer.
-_ISSUES = re.compile(r",\s*(?P<who>[^,]{2,60}?)\s+ban hành\s+(?:kế hoạch|chương trình)[^,]*$",
-                     re.IGNORECASE)
+_ISSUES = re.compile(
+    r",\s*(?P<who>[^,]{2,60}?)\s+(?:ban hành|xây dựng|triển khai)\s+(?:kế hoạch|chương trình)"
+    r"[^,]*$",
+    re.IGNORECASE,
+)
 # Where the subject of a sentence in "Tổ chức thực hiện" ends: its first verb.
 _VERBS = re.compile(
     r"\s(?:tiếp tục|phối hợp|chủ trì|tham mưu|theo dõi|triển khai|có trách nhiệm|căn cứ|"
