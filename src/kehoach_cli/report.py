@@ -34,6 +34,7 @@ from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span
 from kehoach_cli.plans import LoadedPlan
 from kehoach_cli.report_status import TaskState, assess, deadlines_in, starts_after
 from kehoach_cli.text import fold
+from kehoach_cli.timeframe import TimeframeKind
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class Report:
 
     @property
     def due_next(self) -> list[TaskLine]:
-        return [t for t in self.tasks if t.due_next and not t.state.completed]
+        return [t for t in self.tasks if t.due_next]
 
     @property
     def entry_count(self) -> int:
@@ -157,6 +158,15 @@ def _sum_figures(entries: Iterable[Entry]) -> dict[str, float]:
             shown = names.setdefault(key, name)
             totals[shown] = totals.get(shown, 0.0) + value
     return totals
+
+
+def _due_next(task: Task, state: TaskState, next_span: Span) -> list[date]:
+    """Deadlines in the next period, unless the task is done for good (a recurring task
+    completed this time is due again)."""
+    recurring = task.thoi_gian is not None and task.thoi_gian.loai is TimeframeKind.DINH_KY
+    if state.completed and not recurring:
+        return []
+    return deadlines_in(task.thoi_gian, next_span)
 
 
 def _order(entry: Entry) -> tuple[date, object]:
@@ -205,7 +215,7 @@ def build_report(
             line = TaskLine(
                 plan=loaded, section=section, task=task, entries=in_span,
                 so_lieu=_sum_figures(in_span), state=state,
-                due_next=deadlines_in(task.thoi_gian, next_span),
+                due_next=_due_next(task, state, next_span),
                 not_expected=state.completed or starts_after(task.thoi_gian, end),
                 roles=roles,
             )
@@ -225,6 +235,12 @@ def build_report(
                 holders[body.ma][1].append((line, held))
                 if reporters & groups[body.ma]:
                     active_by[body.ma] += 1
+    # Bodies in registry order (the order the plan lists them), across plans.
+    rank: dict[str, int] = {}
+    for loaded in plans:
+        for body in registry_of(loaded).bodies:
+            rank.setdefault(body.ma, len(rank))
+    holder_order.sort(key=lambda code: rank.get(code, len(rank)))
     bodies = [BodyLine(code, holders[code][0], holders[code][1], active_by[code])
               for code in holder_order]
     focus_body = next(iter(narrowed.values()), None)
