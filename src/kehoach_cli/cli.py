@@ -10,7 +10,7 @@ import sys
 import typer
 
 from kehoach_cli import __version__, i18n
-from kehoach_cli.commands import bodies_cmd, check, list_tasks, nhap, report, show
+from kehoach_cli.commands import bodies_cmd, check, list_tasks, log, nhap, nhat_ky, report, show
 from kehoach_cli.errors import ExitCode, KehoachError
 from kehoach_cli.text import nfc
 
@@ -47,6 +47,10 @@ def _root(
 
 # Command registration: one line a command, in the order `kehoach --help` lists them.
 app.command("check", options_metavar="[TÙY CHỌN]")(check.check)
+app.command("log", options_metavar="[TÙY CHỌN]")(log.log)
+app.command("sua", options_metavar="[TÙY CHỌN]")(log.sua)
+app.command("huy", options_metavar="[TÙY CHỌN]")(log.huy)
+app.command("nhat-ky", options_metavar="[TÙY CHỌN]")(nhat_ky.nhat_ky)
 app.command("nhap", options_metavar="[TÙY CHỌN]")(nhap.nhap)
 app.command("report", options_metavar="[TÙY CHỌN]")(report.report)
 app.command("list", options_metavar="[TÙY CHỌN]")(list_tasks.list_tasks)

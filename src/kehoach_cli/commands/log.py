@@ -1,0 +1,170 @@
+"""`kehoach log`, `kehoach sua`, `kehoach huy`: record a progress note, amend it, retract it.
+
+Each is thin: parse the options, let `journal_input` check everything and build the record,
+let `journal` append it. Amending and retracting append a new record that points at the
+original; nothing in a sidecar is ever rewritten or removed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from kehoach_cli.commands.options import PlanPaths
+
+if TYPE_CHECKING:
+    from kehoach_cli.journal import Found
+
+DayOption = Annotated[
+    Optional[str],  # noqa: UP045 - Typer reads this annotation at run time
+    typer.Option("--ngay", "-n", help="Ngày làm việc đó: 15/3/2025, 15/03/2025 hoặc 2025-03-15; "
+                 "mặc định hôm nay. Được ghi lùi ngày, không được ghi ngày chưa tới.",
+                 show_default=False, metavar="NGÀY"),
+]
+BodyOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--don-vi", "-u", help="Đơn vị báo cáo: mã, tên hoặc tên khác, có dấu hay không "
+                 "dấu (MTTQ, “mat tran”, “Đoàn Thanh niên”). Bỏ trống khi nhiệm vụ chỉ giao "
+                 "một đơn vị thực hiện.", show_default=False, metavar="ĐƠN_VỊ"),
+]
+StatusOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--trang-thai", "-t", help="Trạng thái nhiệm vụ: chưa thực hiện, đang thực "
+                 "hiện, hoàn thành (không dấu cũng được).", show_default=False,
+                 metavar="TRẠNG_THÁI"),
+]
+EvidenceOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--minh-chung", "-m", help="Minh chứng, ví dụ số văn bản báo cáo "
+                 "“15-BC/MTTQ”.", show_default=False, metavar="MINH_CHỨNG"),
+]
+FiguresOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--so-lieu", "-s", help="Số liệu để báo cáo cộng dồn, dạng TÊN=SỐ, ví dụ "
+                 "“số cuộc giám sát=3”; dùng nhiều lần cho nhiều số liệu.", show_default=False,
+                 metavar="TÊN=SỐ"),
+]
+EntryId = Annotated[
+    str,
+    typer.Argument(help="Mã ghi nhận (xem bằng kehoach nhat-ky); gõ 4 ký tự đầu là đủ.",
+                   show_default=False, metavar="MÃ_GHI_NHẬN"),
+]
+
+
+def _where(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def log(
+    ma: Annotated[str, typer.Argument(help="Mã nhiệm vụ: 3.2, hoặc kh160:3.2 khi có nhiều kế "
+                                      "hoạch.", show_default=False, metavar="MÃ_NHIỆM_VỤ")],
+    noi_dung: Annotated[str, typer.Argument(help="Đã làm gì (tối đa 10.000 ký tự).",
+                                            show_default=False, metavar="NỘI_DUNG")],
+    ngay: DayOption = None,
+    don_vi: BodyOption = None,
+    trang_thai: StatusOption = None,
+    minh_chung: EvidenceOption = None,
+    so_lieu: FiguresOption = None,
+    ke_hoach: PlanPaths = None,
+) -> None:
+    """Ghi nhận tiến độ một nhiệm vụ vào nhật ký (không sửa tệp kế hoạch).
+
+    Ví dụ: kehoach log 3.2 "Đã giám sát 3 khu dân cư" --don-vi MTTQ --so-lieu "số cuộc giám
+    sát=3". Nhật ký nằm cạnh kế hoạch, trong thư mục TÊN.nhat-ky/; sửa bằng `kehoach sua`,
+    hủy bằng `kehoach huy`.
+    """
+    from kehoach_cli import clock, journal, journal_input
+    from kehoach_cli.config import load_settings
+    from kehoach_cli.dates import format_date
+    from kehoach_cli.workspace import Workspace
+
+    workspace = Workspace.load(ke_hoach)
+    ref = workspace.find_task(ma)
+    settings = load_settings(ref.plan.path.parent)
+    entry = journal_input.new_entry(
+        ref.plan, ref.task, noi_dung=noi_dung, ngay=ngay, don_vi=don_vi,
+        trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
+        nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
+    )
+    path = journal.append_entry(ref.plan, entry)
+    print(f"Đã ghi nhận {entry.id}: nhiệm vụ {ref.qualified}, {entry.don_vi}, ngày "
+          f"{format_date(entry.ngay)} (vào {_where(path)}).")
+
+
+def sua(
+    ma_ghi_nhan: EntryId,
+    noi_dung: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="Nội dung mới; bỏ trống để giữ nội dung cũ.", show_default=False,
+                       metavar="[NỘI_DUNG]"),
+    ] = None,
+    ngay: DayOption = None,
+    don_vi: BodyOption = None,
+    trang_thai: StatusOption = None,
+    minh_chung: EvidenceOption = None,
+    so_lieu: FiguresOption = None,
+    ke_hoach: PlanPaths = None,
+) -> None:
+    """Sửa một ghi nhận: ghi thêm bản sửa, bản cũ vẫn giữ trong nhật ký.
+
+    Chỉ những gì ghi ra mới thay đổi; --so-lieu thay toàn bộ số liệu cũ. Ví dụ:
+    kehoach sua k7m2 --ngay 14/11/2025 --trang-thai "hoan thanh".
+    """
+    from kehoach_cli import clock, journal, journal_input
+    from kehoach_cli.config import load_settings
+    from kehoach_cli.workspace import Workspace
+
+    workspace = Workspace.load(ke_hoach)
+    found = journal.find_entry(workspace.plans, ma_ghi_nhan)
+    original = found.entry
+    _refuse_retracted(found)
+    task = next((t for _, t in found.plan.plan.tasks() if t.ma == original.ma), None)
+    settings = load_settings(found.plan.path.parent)
+    fix = journal_input.amendment(
+        found.plan, task, original, found.current, noi_dung=noi_dung, ngay=ngay, don_vi=don_vi,
+        trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
+        nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
+    )
+    path = journal.append_entry(found.plan, fix)
+    print(f"Đã sửa ghi nhận {original.id} (bản sửa {fix.id}, vào {_where(path)}).")
+
+
+def huy(
+    ma_ghi_nhan: EntryId,
+    ly_do: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--ly-do", "-l", help="Lý do hủy, lưu cùng bản hủy.", show_default=False,
+                     metavar="LÝ_DO"),
+    ] = None,
+    ke_hoach: PlanPaths = None,
+) -> None:
+    """Hủy một ghi nhận nhầm: ghi thêm bản hủy, bản cũ vẫn giữ trong nhật ký.
+
+    Ghi nhận đã hủy không còn tính trong lịch sử và báo cáo; xem lại bằng
+    kehoach nhat-ky --day-du.
+    """
+    from kehoach_cli import clock, journal, journal_input
+    from kehoach_cli.config import load_settings
+    from kehoach_cli.workspace import Workspace
+
+    workspace = Workspace.load(ke_hoach)
+    found = journal.find_entry(workspace.plans, ma_ghi_nhan)
+    _refuse_retracted(found)
+    settings = load_settings(found.plan.path.parent)
+    record = journal_input.retraction(found.entry, found.current, ly_do=ly_do,
+                                      nguoi_ghi=settings.nguoi_ghi, now=clock.now())
+    path = journal.append_entry(found.plan, record)
+    print(f"Đã hủy ghi nhận {found.entry.id} (bản hủy {record.id}, vào {_where(path)}).")
+
+
+def _refuse_retracted(found: Found) -> None:
+    from kehoach_cli.errors import Conflict
+
+    if found.retraction is not None:
+        raise Conflict(f"ghi nhận {found.entry.id} đã bị hủy (bản hủy {found.retraction.id}); "
+                       "muốn ghi lại thì dùng kehoach log")

@@ -1,0 +1,106 @@
+"""`kehoach nhat-ky`: recent journal entries across tasks, filtered by body, task and dates."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+
+if TYPE_CHECKING:
+    from datetime import date
+
+DEFAULT_LIMIT = 50
+
+
+def nhat_ky(
+    don_vi: Annotated[
+        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation at run time
+        typer.Option("--don-vi", "-u", help="Chỉ ghi nhận của đơn vị này (mã, tên, có dấu hay "
+                     "không); một nhóm gồm cả thành viên. Dùng nhiều lần được.",
+                     show_default=False, metavar="ĐƠN_VỊ"),
+    ] = None,
+    ma: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--ma", help="Chỉ một nhiệm vụ: 3.2 hoặc kh160:3.2.", show_default=False,
+                     metavar="MÃ_NHIỆM_VỤ"),
+    ] = None,
+    tu: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--tu", help="Từ ngày (15/3/2025 hoặc 2025-03-15).", show_default=False,
+                     metavar="NGÀY"),
+    ] = None,
+    den: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--den", help="Đến ngày, tính cả ngày đó.", show_default=False,
+                     metavar="NGÀY"),
+    ] = None,
+    so_dong: Annotated[
+        int,
+        typer.Option("--so-dong", help="Số ghi nhận gần nhất cần hiện; 0 là tất cả.", min=0,
+                     metavar="SỐ"),
+    ] = DEFAULT_LIMIT,
+    day_du: Annotated[
+        bool,
+        typer.Option("--day-du", help="Hiện mọi bản ghi như đã lưu, kể cả bản sửa và bản hủy."),
+    ] = False,
+    dinh_dang: FormatOption = Format.BANG,
+    ke_hoach: PlanPaths = None,
+) -> None:
+    """Nhật ký thực hiện: các ghi nhận gần nhất, mới nhất trước.
+
+    Lọc theo đơn vị, nhiệm vụ và khoảng ngày; --dinh-dang json|csv|md cho công cụ khác.
+    """
+    from kehoach_cli import journal_query, journal_render, render
+    from kehoach_cli.workspace import Workspace
+
+    start, end = _day(tu, "--tu"), _day(den, "--den")
+    if start and end and start > end:
+        from kehoach_cli.dates import format_date
+        from kehoach_cli.errors import KehoachError
+
+        raise KehoachError(f"--tu {format_date(start)} sau --den {format_date(end)}: "
+                           "hãy đổi chỗ hai ngày")
+    workspace = Workspace.load(ke_hoach)
+    found = journal_query.select(workspace, bodies=don_vi, task=ma, tu=start, den=end, raw=day_du)
+    for problem in found.problems:
+        print(f"Cảnh báo: {problem}", file=sys.stderr)
+    total = len(found.entries)
+    shown = found.entries[:so_dong] if so_dong else found.entries
+    if len(shown) < total:
+        print(f"Hiện {len(shown)}/{total} ghi nhận gần nhất; xem tất cả: --so-dong 0.",
+              file=sys.stderr)
+    several = len(workspace.plans) > 1
+    if dinh_dang is Format.JSON:
+        if day_du:
+            from kehoach_cli.journal_format import to_json
+
+            print(render.to_json([to_json(entry) for entry in shown]), end="")
+        else:
+            print(render.to_json(journal_render.entries_json(shown, found.corrections)), end="")
+        return
+    title = f"Nhật ký thực hiện ({len(shown)} ghi nhận)"
+    table = (journal_render.records_table(shown, several, title) if day_du
+             else journal_render.history_table(shown, found.corrections, several, title))
+    if dinh_dang is Format.CSV:
+        render.write_csv(render.to_csv(table))
+    elif dinh_dang is Format.MD:
+        print(render.to_markdown(table), end="")
+    elif not shown:
+        print("Chưa có ghi nhận nào khớp điều kiện lọc.")
+    else:
+        render.console().print(render.to_rich(journal_render.drop_empty_columns(table)))
+
+
+def _day(text: str | None, option: str) -> date | None:
+    from kehoach_cli.dates import DateError, parse_date
+    from kehoach_cli.errors import KehoachError
+
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise KehoachError(f"{option}: {exc}") from None

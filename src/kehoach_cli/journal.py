@@ -1,0 +1,419 @@
+"""The progress journal: sidecar files next to each plan, appended to and never rewritten.
+
+Layout. A plan `plans/kh160.yaml` keeps its notes in the folder `plans/kh160.nhat-ky/`
+(the folder's suffix is not .yaml, so plan discovery never mistakes it for a plan), one
+file per writer per month of recording::
+
+    plans/kh160.nhat-ky/
+      .gitattributes              *.jsonl merge=union text eol=lf
+      .gitignore                  .lock
+      2025-11.nguyen-van-a.jsonl  one JSON object per line
+      2025-11.tran-thi-b.jsonl
+
+Why this shape:
+- Every line is a whole, self-contained record with a unique random id, and lines are only
+  ever appended. That is exactly the case git's built-in `union` merge driver handles: when
+  two clones append to the same file, the merge keeps both sides' new lines, no conflict,
+  each line once (order inside the file does not matter: readers sort).
+- One file per writer means two people on two machines usually touch different files, so
+  most pulls do not even need the driver; one file per month keeps files small, and closed
+  months never change again, so old history never takes part in a merge.
+- The folder writes its own `.gitattributes` when it is created, so the rule travels with
+  the journal into whatever repository the plans folder lives in.
+
+Appends take an OS-level lock (filelock, on Windows and POSIX) on `.lock` in the folder,
+check the last byte of the target file, and write one line with a single `os.write`: the
+cost does not depend on the file's size, nothing is read-modified-written, and a line torn
+by a crash is ended before the next record starts, so the damage stays on its own line.
+
+Reading never stops at damage: a line that is not a record is reported as a `Problem` with
+its file and line number, and every other line still reads. Corrections and retractions are
+records too (`sua_cho`, `huy`); `read_journal` applies them and keeps the raw records.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound
+from kehoach_cli.journal_format import RecordError, decode, encode
+from kehoach_cli.problems import Problem
+from kehoach_cli.text import fold
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+    from kehoach_cli.entries import Entry
+    from kehoach_cli.plans import LoadedPlan
+    from kehoach_cli.status import Status
+
+SIDECAR_SUFFIX = ".nhat-ky"
+RECORD_SUFFIX = ".jsonl"
+LOCK_NAME = ".lock"
+LOCK_TIMEOUT = 30.0  # seconds: appends take milliseconds, so this only trips on a stuck lock
+GITATTRIBUTES = (
+    "# Nhật ký tiến độ của kehoach: mỗi dòng là một ghi nhận trọn vẹn, chỉ ghi thêm, không sửa.\n"
+    "# merge=union: khi hai máy cùng ghi thêm vào một tệp, git giữ dòng mới của cả hai bên\n"
+    "# mà không báo xung đột; eol=lf: giữ một kiểu xuống dòng trên mọi máy.\n"
+    "*.jsonl merge=union text eol=lf\n"
+)
+GITIGNORE = "# Tệp khóa khi đang ghi, không đưa vào git.\n.lock\n"
+_ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
+ID_LENGTH = 10  # 50 random bits: no collision in millions of entries
+MIN_ID_PREFIX = 4
+_SLUG = re.compile(r"[^0-9a-z]+")
+
+
+def new_id() -> str:
+    """A random entry id, short enough to type (`kehoach sua k7m2x9`), unique in practice."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def sidecar_dir(plan_path: Path) -> Path:
+    """The journal folder of a plan file: plans/kh160.yaml -> plans/kh160.nhat-ky/."""
+    return plan_path.with_name(plan_path.stem + SIDECAR_SUFFIX)
+
+
+def writer_slug(name: str) -> str:
+    """An ASCII file-name part for a writer: "Nguyễn Văn A" -> "nguyen-van-a"."""
+    slug = _SLUG.sub("-", fold(name)).strip("-")[:40].strip("-")
+    return slug or "khong-ro"
+
+
+def sidecar_file(plan_path: Path, nguoi_ghi: str, ghi_luc: datetime) -> Path:
+    """The file an entry recorded by `nguoi_ghi` at `ghi_luc` is appended to."""
+    return sidecar_dir(plan_path) / f"{ghi_luc:%Y-%m}.{writer_slug(nguoi_ghi)}{RECORD_SUFFIX}"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _create_exclusive(path: Path, text: str) -> None:
+    """Write a new file; leave an existing one (even one the user edited) alone."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(text.encode("utf-8"))
+
+
+def _ensure_folder(folder: Path) -> None:
+    if folder.is_dir():
+        return
+    folder.mkdir(exist_ok=True)
+    _create_exclusive(folder / ".gitattributes", GITATTRIBUTES)
+    _create_exclusive(folder / ".gitignore", GITIGNORE)
+
+
+def _append_line(target: Path, data: bytes) -> None:
+    """Append `data` (one line with its newline) to `target`, after ending a torn last line.
+
+    Reads at most one byte of the file, whatever its size.
+    """
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    fd = os.open(target, flags, 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        if size:
+            os.lseek(fd, size - 1, os.SEEK_SET)
+            if os.read(fd, 1) != b"\n":
+                data = b"\n" + data  # a crash left a torn line: never write onto its end
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def append_entry(loaded_plan: LoadedPlan, entry: Entry) -> Path:
+    """Append one entry to the plan's journal, atomically and under a lock; return the file.
+
+    O(1) in the size of the journal: the file is opened for appending, only its last byte is
+    read, and the record goes out in one write.
+    """
+    from filelock import FileLock, Timeout
+
+    data = (encode(entry) + "\n").encode("utf-8")
+    target = sidecar_file(loaded_plan.path, entry.nguoi_ghi, entry.ghi_luc)
+    folder = target.parent
+    try:
+        _ensure_folder(folder)
+        with FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT):
+            _append_line(target, data)
+    except Timeout:
+        raise Conflict(f"{folder}: đang có người khác ghi nhật ký (khóa {LOCK_NAME} bị giữ quá "
+                       f"{LOCK_TIMEOUT:.0f} giây); hãy thử lại sau") from None
+    except OSError as exc:
+        raise KehoachError(f"{target}: không ghi được nhật ký ({exc.strerror or exc})",
+                           ExitCode.IO) from None
+    return target
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@dataclass
+class JournalRead:
+    """A plan's journal as read: effective entries, raw records, and the damage found.
+
+    - `entries`: what the journal says now: originals with their latest amendment applied
+      (keeping the original's id, writer and recording time), retracted ones left out,
+      sorted by `ngay` then `ghi_luc`;
+    - `all_records`: every record once, corrections and retractions included, in file order;
+    - `corrections`: for an original's id, the records that amend or retract it, in order;
+    - `retracted`: for a retracted original's id, the retraction;
+    - `problems`: damaged lines (file and line number); the rest of the journal still reads.
+    """
+
+    entries: list[Entry] = field(default_factory=list)
+    all_records: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    corrections: dict[str, list[Entry]] = field(default_factory=dict)
+    retracted: dict[str, Entry] = field(default_factory=dict)
+    locations: dict[str, tuple[Path, int]] = field(default_factory=dict)  # id -> file, line
+    by_id: dict[str, Entry] = field(default_factory=dict)
+
+    def root_of(self, entry_id: str) -> Entry | None:
+        """The original entry that `entry_id` is, or corrects (through chains of fixes)."""
+        seen: set[str] = set()
+        record = self.by_id.get(entry_id)
+        while record is not None and record.sua_cho is not None and record.id not in seen:
+            seen.add(record.id)
+            record = self.by_id.get(record.sua_cho)
+        if record is None or record.sua_cho is not None:
+            return None
+        return record
+
+
+def journal_files(loaded_plan: LoadedPlan) -> list[Path]:
+    """The record files of a plan's journal, in name order (month, then writer)."""
+    folder = sidecar_dir(loaded_plan.path)
+    try:
+        with os.scandir(folder) as items:
+            names = sorted(item.name for item in items
+                           if item.name.endswith(RECORD_SUFFIX) and not item.name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        raise KehoachError(f"{folder}: không đọc được thư mục nhật ký ({exc.strerror})",
+                           ExitCode.IO) from None
+    return [folder / name for name in names]
+
+
+def _parse_lines(lines: list[bytes]) -> list[object] | None:
+    """All lines parsed in one call of the JSON parser, or None if any line is not one value.
+
+    One `json.loads` over "[line,line,...]" costs about half of one call per line; a damaged
+    line makes it fail (tool-written lines cannot merge into a valid value across a line
+    break: each starts with `{"id": "`), and the caller then reads line by line.
+    """
+    try:
+        values = json.loads(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        return None
+    return values if len(values) == len(lines) else None
+
+
+def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None) -> None:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        out.problems.append(Problem(path, None, None, "", f"không đọc được tệp ({exc.strerror})"))
+        return
+    if data.startswith(b"\xef\xbb\xbf"):  # saved by Notepad
+        data = data[3:]
+    lines = data.split(b"\n")
+    torn_line = len(lines)  # a last line without its newline was cut short by a crash
+    if lines[-1] == b"":
+        lines.pop()
+    numbers: list[int] | range = range(1, len(lines) + 1)
+    if task_id is not None:
+        # A task's lines hold its id as a JSON string; skip parsing every other line.
+        needle = json.dumps(task_id, ensure_ascii=False).encode("utf-8")
+        numbers = [number for number, raw in enumerate(lines, 1) if needle in raw]
+        lines = [lines[number - 1] for number in numbers]
+    parsed = _parse_lines(lines)
+    loads = json.loads
+    records = out.all_records
+    locations = out.locations
+    by_id = out.by_id
+    for index, raw in enumerate(lines):
+        try:
+            entry = decode(parsed[index] if parsed is not None else loads(raw), plan_key)
+        except (ValueError, RecordError) as exc:  # JSONDecodeError, UnicodeDecodeError too
+            if not raw.strip():
+                continue
+            number = numbers[index]
+            out.problems.append(Problem(path, number, None, "", _damage(exc, number == torn_line)))
+            continue
+        if task_id is not None and entry.ma != task_id:
+            continue
+        known = by_id.get(entry.id)
+        if known is not None:
+            if known != entry:  # an identical copy of a line (a merge done twice) is harmless
+                first_file, first_line = locations[entry.id]
+                out.problems.append(Problem(
+                    path, numbers[index], None, "",
+                    f"mã ghi nhận “{entry.id}” đã dùng ở {first_file.name}:{first_line}; "
+                    "bỏ qua dòng này"))
+            continue
+        by_id[entry.id] = entry
+        locations[entry.id] = (path, numbers[index])
+        records.append(entry)
+
+
+def _damage(exc: Exception, last_line: bool) -> str:
+    if isinstance(exc, RecordError):
+        return f"dòng hỏng, bỏ qua: {exc}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "dòng hỏng, bỏ qua: không phải UTF-8"
+    if last_line:
+        return ("dòng cuối bị cắt dở, bỏ qua (chưa có dấu xuống dòng: có thể máy tắt khi "
+                "đang ghi); lần ghi sau sẽ sang dòng mới")
+    return "dòng hỏng, bỏ qua: không phải JSON hợp lệ (có thể bị cắt dở hoặc sửa tay)"
+
+
+def _apply_corrections(out: JournalRead) -> None:
+    fixes = [record for record in out.all_records if record.sua_cho is not None]
+    fixes.sort(key=lambda record: record.ghi_luc)
+    for fix in fixes:
+        root = out.root_of(fix.id)
+        if root is None:
+            file, line = out.locations[fix.id]
+            out.problems.append(Problem(file, line, None, "",
+                                        f"bản sửa/hủy cho ghi nhận “{fix.sua_cho}” không có "
+                                        "trong nhật ký; bỏ qua"))
+            continue
+        out.corrections.setdefault(root.id, []).append(fix)
+    entries = []
+    for record in out.all_records:
+        if record.sua_cho is not None:
+            continue
+        current = record
+        for fix in out.corrections.get(record.id, ()):
+            if fix.huy:
+                out.retracted[record.id] = fix
+                break
+            current = fix
+        if record.id in out.retracted:
+            continue
+        if current is not record:
+            current = replace(current, id=record.id, sua_cho=None, ghi_luc=record.ghi_luc,
+                              nguoi_ghi=record.nguoi_ghi)
+        entries.append(current)
+    # Two stable sorts (time recorded, then day) give the order of the (ngay, ghi_luc) key at
+    # a quarter of the cost of building that tuple for every entry.
+    entries.sort(key=_recorded)
+    entries.sort(key=_day)
+    out.entries = entries
+
+
+_recorded = attrgetter("ghi_luc")
+_day = attrgetter("ngay")
+
+
+def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> JournalRead:
+    """Read a plan's journal; damaged lines become `problems`, never errors.
+
+    With `task_id`, only that task's records are read (its history), which skips parsing
+    the other lines; problems are then those of the lines that mention the task.
+    """
+    out = JournalRead()
+    # Reading allocates an object graph per line and frees nothing: the cyclic garbage
+    # collector would rescan it again and again (a third of the time on 100,000 lines).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path in journal_files(loaded_plan):
+            _read_file(path, loaded_plan.key, out, task_id)
+        _apply_corrections(out)
+    finally:
+        if collecting:
+            gc.enable()
+    return out
+
+
+def check_journal(loaded_plan: LoadedPlan) -> list[Problem]:
+    """Every problem of a plan's journal (empty when it reads cleanly)."""
+    return read_journal(loaded_plan).problems
+
+
+def task_history(loaded_plan: LoadedPlan, task_id: str) -> list[Entry]:
+    """The effective entries of one task, oldest first (for `kehoach show`)."""
+    return read_journal(loaded_plan, task_id).entries
+
+
+def latest_status(entries: Iterable[Entry]) -> dict[str, Status]:
+    """For each task id, the status given by its latest entry that gives one."""
+    latest: dict[str, tuple[tuple[object, ...], Status]] = {}
+    for entry in entries:
+        if entry.trang_thai is None:
+            continue
+        key = (entry.ngay, entry.ghi_luc)
+        held = latest.get(entry.ma)
+        if held is None or key >= held[0]:
+            latest[entry.ma] = (key, entry.trang_thai)
+    return {ma: status for ma, (_, status) in latest.items()}
+
+
+@dataclass(frozen=True)
+class Found:
+    """An entry found by id in a workspace, with the journal it lives in."""
+
+    plan: LoadedPlan
+    entry: Entry  # the original (root) entry
+    journal: JournalRead
+
+    @property
+    def retraction(self) -> Entry | None:
+        """The record that retracted this entry, if any."""
+        return self.journal.retracted.get(self.entry.id)
+
+    @property
+    def current(self) -> Entry:
+        """The entry as it stands now: its latest amendment, if any, else the original."""
+        current = self.entry
+        for fix in self.journal.corrections.get(self.entry.id, ()):
+            if fix.huy:
+                break
+            current = fix
+        return current
+
+
+def find_entry(plans: Iterable[LoadedPlan], ref: str) -> Found:
+    """The original entry whose id (or the id of one of its corrections) starts with `ref`.
+
+    Ids are typed from history listings; a unique prefix of at least four characters works,
+    as with git's short hashes.
+    """
+    wanted = ref.strip().lower()
+    if len(wanted) < MIN_ID_PREFIX:
+        raise NotFound(f"mã ghi nhận “{ref}” quá ngắn: hãy gõ ít nhất {MIN_ID_PREFIX} ký tự "
+                       "(xem mã bằng: kehoach nhat-ky)")
+    hits: dict[tuple[str, str], Found] = {}
+    for loaded in plans:
+        journal = read_journal(loaded)
+        for entry_id in journal.by_id:
+            if entry_id.startswith(wanted):
+                root = journal.root_of(entry_id)
+                if root is not None:
+                    hits[(loaded.key, root.id)] = Found(loaded, root, journal)
+    if not hits:
+        raise NotFound(f"không có ghi nhận mã “{ref}” (xem mã bằng: kehoach nhat-ky)")
+    if len(hits) > 1:
+        listed = ", ".join(f"{key}:{entry_id}" for key, entry_id in sorted(hits))
+        raise Ambiguous(f"mã “{ref}” khớp nhiều ghi nhận: {listed}; hãy gõ thêm ký tự")
+    return next(iter(hits.values()))

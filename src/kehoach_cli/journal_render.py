@@ -1,0 +1,108 @@
+"""Journal entries as rows and JSON, for `kehoach nhat-ky` and `kehoach show`.
+
+Pure: entries in, `TableData` or plain data out; the command prints.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kehoach_cli.dates import format_date
+from kehoach_cli.journal_format import to_json
+from kehoach_cli.render import TableData
+from kehoach_cli.status import STATUS_LABELS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from kehoach_cli.entries import Entry
+
+
+def format_number(value: float) -> str:
+    """3 -> "3", 2.5 -> "2,5": the decimal comma of Vietnamese documents."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:g}".replace(".", ",")
+
+
+def figures_text(figures: Mapping[str, float]) -> str:
+    return "; ".join(f"{name}: {format_number(value)}" for name, value in figures.items())
+
+
+def _fixed_note(entry: Entry, corrections: Mapping[str, list[Entry]]) -> str:
+    fixes = corrections.get(entry.id)
+    if not fixes:
+        return ""
+    last = fixes[-1]
+    return f"đã sửa {len(fixes)} lần, lần cuối {format_date(last.ghi_luc.date())} bởi {last.nguoi_ghi}"
+
+
+# Columns a screen table leaves out when no row fills them (files for tools keep them all).
+_OPTIONAL = {"Trạng thái", "Minh chứng", "Số liệu", "Sửa đổi", "Loại"}
+
+
+def drop_empty_columns(table: TableData) -> TableData:
+    """The table without optional columns that are empty in every row: narrower on screen."""
+    keep = [i for i, name in enumerate(table.columns)
+            if name not in _OPTIONAL or any(row[i] for row in table.rows)]
+    return TableData([table.columns[i] for i in keep],
+                     [[row[i] for i in keep] for row in table.rows], table.title)
+
+
+def history_table(entries: Iterable[Entry], corrections: Mapping[str, list[Entry]] | None = None,
+                  show_plan: bool = False, title: str | None = None) -> TableData:
+    """Effective entries, one row each; amended ones say so."""
+    corrections = corrections or {}
+    columns = ["Mã", "Nhiệm vụ", "Ngày", "Đơn vị", "Nội dung", "Trạng thái", "Minh chứng",
+               "Số liệu", "Người ghi", "Sửa đổi"]
+    if show_plan:
+        columns.insert(1, "Kế hoạch")
+    table = TableData(columns, title=title)
+    for entry in entries:
+        row = [entry.id, entry.ma, format_date(entry.ngay), entry.don_vi, entry.noi_dung,
+               STATUS_LABELS[entry.trang_thai] if entry.trang_thai else "",
+               entry.minh_chung or "", figures_text(entry.so_lieu), entry.nguoi_ghi,
+               _fixed_note(entry, corrections)]
+        if show_plan:
+            row.insert(1, entry.ke_hoach)
+        table.rows.append(row)
+    return table
+
+
+def record_kind(record: Entry) -> str:
+    """"ghi nhận", "sửa <id>" or "hủy <id>"."""
+    if record.sua_cho is None:
+        return "ghi nhận"
+    return f"{'hủy' if record.huy else 'sửa'} {record.sua_cho}"
+
+
+def records_table(records: Iterable[Entry], show_plan: bool = False,
+                  title: str | None = None) -> TableData:
+    """Every record as written, corrections and retractions included (`--day-du`)."""
+    columns = ["Mã", "Loại", "Nhiệm vụ", "Ngày", "Đơn vị", "Nội dung", "Trạng thái",
+               "Minh chứng", "Số liệu", "Người ghi", "Ghi lúc"]
+    if show_plan:
+        columns.insert(1, "Kế hoạch")
+    table = TableData(columns, title=title)
+    for record in records:
+        row = [record.id, record_kind(record), record.ma, format_date(record.ngay),
+               record.don_vi, record.noi_dung,
+               STATUS_LABELS[record.trang_thai] if record.trang_thai else "",
+               record.minh_chung or "", figures_text(record.so_lieu), record.nguoi_ghi,
+               record.ghi_luc.strftime("%d/%m/%Y %H:%M")]
+        if show_plan:
+            row.insert(1, record.ke_hoach)
+        table.rows.append(row)
+    return table
+
+
+def entries_json(entries: Iterable[Entry],
+                 corrections: Mapping[str, list[Entry]] | None = None) -> list[dict[str, Any]]:
+    """Entries for `--dinh-dang json`, each with the ids of its corrections."""
+    corrections = corrections or {}
+    out = []
+    for entry in entries:
+        data = to_json(entry)
+        data["cac_ban_sua"] = [fix.id for fix in corrections.get(entry.id, ())]
+        out.append(data)
+    return out
