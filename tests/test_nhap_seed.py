@@ -42,8 +42,8 @@ def _tasks(plan: Plan) -> list[tuple[Any, ...]]:
 def _assert_same_as_seed(plan: Plan) -> None:
     seed = _seed()
     assert [t[2] for t in _tasks(plan)] == [t[2] for t in _tasks(seed)]
-    for got, want in zip(_tasks(plan), _tasks(seed), strict=True):
-        assert got == want, f"nhiệm vụ {want[2]}"
+    for got, expected in zip(_tasks(plan), _tasks(seed), strict=True):
+        assert got == expected, f"nhiệm vụ {expected[2]}"
     meta, want = plan.ke_hoach, seed.ke_hoach
     assert (meta.so_ky_hieu, meta.ngay, meta.dia_danh, meta.co_quan_cap_tren) == (None,) * 4
     assert meta.loai_van_ban == want.loai_van_ban

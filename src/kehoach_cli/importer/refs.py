@@ -14,7 +14,7 @@ from dataclasses import dataclass
 DOC_TYPES = (
     "Nghị quyết", "Kết luận", "Chỉ thị", "Thông báo", "Kế hoạch", "Quyết định", "Quy định",
     "Hướng dẫn", "Công văn", "Thông tư", "Nghị định", "Chương trình", "Đề án", "Báo cáo",
-    "Thông tri", "Quy chế", "Điều lệ", "Luật", "Pháp lệnh", "Văn bản", "Tờ trình",
+    "Thông tri", "Quy chế", "Điều lệ", "Luật", "Pháp lệnh", "Tờ trình",
 )
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _SYMBOL = rf"[{_UPPER}][{_UPPER}0-9]*(?:-[{_UPPER}0-9]+)*"
