@@ -187,6 +187,7 @@ class Parser:
         self.implicit: DraftTask | None = None  # content of a group before any sub-item
         self.closing = False
         self.sign_step = 0
+        self.tables_noted: set[int] = set()
         self.heading: str | None = None  # "Thuộc mục 1.1: …" for tasks 1.1.x
         self.roman_any = any(_roman(line) for line in lines)
 
@@ -303,16 +304,16 @@ class Parser:
             return
         if self.part is None and not self.roman_any:
             self.part = Part.TASKS  # a plan without Roman parts: numbered groups straight away
-        if line.in_table and self.part is not Part.TASKS:
-            self.note(line, "nội dung trong bảng: chưa đọc được bảng, hãy nhập tay")
+        if line.in_table:
+            if line.table not in self.tables_noted:
+                self.tables_noted.add(line.table)
+                what = "nhiệm vụ dạng bảng" if self.part is Part.TASKS else "bảng"
+                self.note(line, f"văn bản có bảng (bảng {line.table}): chưa đọc được {what}, "
+                                "nội dung bảng chưa đưa vào, hãy nhập tay")
             return
         if self.part is Part.PURPOSE:
             self._purpose(line)
         elif self.part is Part.TASKS:
-            if line.in_table:
-                self.note(line, "nội dung trong bảng: chưa đọc được nhiệm vụ dạng bảng, "
-                                "hãy nhập tay")
-                return
             self._task_line(line)
         elif self.part is Part.ORG:
             self._org(line)

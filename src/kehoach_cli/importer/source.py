@@ -30,7 +30,11 @@ class Line:
     bold: bool = False  # the first words are bold (a bold task number counts)
     all_bold: bool = False
     heading: int = 0  # Markdown heading level or Word "Heading N" style
-    in_table: bool = False
+    table: int = 0  # which table of the document the line is in (1, 2, ...); 0: none
+
+    @property
+    def in_table(self) -> bool:
+        return self.table > 0
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ def _read_docx(path: Path, raw: bytes) -> Source:
             ExitCode.USAGE,
         ) from None
     reader = _DocxReader(document)
-    reader.walk(document.element.body, in_table=False)
+    reader.walk(document.element.body, table=0)
     return Source(path, reader.lines, "đoạn", reader.notes)
 
 
@@ -157,23 +161,26 @@ class _DocxReader:
         self.formats = _numbering_formats(document)
         self.counters: dict[tuple[str, int], int] = {}
         self.auto_numbered = False
+        self.tables = 0
 
-    def walk(self, element: Any, in_table: bool) -> None:
+    def walk(self, element: Any, table: int) -> None:
         from docx.text.paragraph import Paragraph
 
         for child in element.iterchildren():
             if child.tag == f"{_W}p":
                 self.count += 1
-                self.add(Paragraph(child, self.document), in_table)
+                self.add(Paragraph(child, self.document), table)
             elif child.tag == f"{_W}tbl":
+                self.tables += 1
+                number = table or self.tables  # a table inside a table counts as its parent
                 for row in child.iterchildren(f"{_W}tr"):
                     for cell in row.iterchildren(f"{_W}tc"):
-                        self.walk(cell, in_table=True)
+                        self.walk(cell, number)
             elif child.tag == f"{_W}sdt":  # content controls wrap ordinary paragraphs
                 for content in child.iterchildren(f"{_W}sdtContent"):
-                    self.walk(content, in_table)
+                    self.walk(content, table)
 
-    def add(self, paragraph: Any, in_table: bool) -> None:
+    def add(self, paragraph: Any, table: int) -> None:
         text = _clean(unicodedata.normalize("NFC", paragraph.text))
         if not text or _RULE.match(text):
             return
@@ -202,7 +209,7 @@ class _DocxReader:
         all_bold = bool(bold_runs) and all(bold_runs)
         if prefix:
             text = f"{prefix} {text}"
-        self.lines.append(Line(self.count, text, bullet, bold, all_bold, heading, in_table))
+        self.lines.append(Line(self.count, text, bullet, bold, all_bold, heading, table))
 
     def number(self, num: tuple[str, int], level_text: str) -> str:
         """The number Word would show for an auto-numbered paragraph ("2.", "1.3.")."""
@@ -221,8 +228,14 @@ class _DocxReader:
 
 
 def _num_of(paragraph: Any) -> tuple[str, int] | None:
+    """(numId, level) of a numbered paragraph: its own numbering, else its style's."""
     ppr = paragraph._p.pPr
     numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+    style = paragraph.style
+    while numpr is None and style is not None:
+        style_ppr = style.element.pPr
+        numpr = style_ppr.find(f"{_W}numPr") if style_ppr is not None else None
+        style = style.base_style
     if numpr is None:
         return None
     num_id = numpr.find(f"{_W}numId")
