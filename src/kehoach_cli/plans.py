@@ -47,7 +47,11 @@ def describe(loc: tuple[Any, ...], data: Any) -> str:
     return out
 
 
-def _validate(path: Path, text: str) -> tuple[Plan | None, list[Problem]]:
+def validate_text(path: Path, text: str) -> tuple[Plan | None, list[Problem]]:
+    """Validate plan text read from `path` (which is only used in messages).
+
+    Raises `PlanInvalid` for unreadable YAML; returns the plan or the located problems.
+    """
     from kehoach_cli import schema, validate, yamlio
 
     data = yamlio.load_yaml(path, text)
@@ -88,7 +92,7 @@ def load_plan(path: Path) -> LoadedPlan:
     except OSError:
         before = None
     text = yamlio.read_text(path)
-    plan, problems = _validate(path, text)
+    plan, problems = validate_text(path, text)
     if plan is None:
         raise PlanInvalid(format_problems(problems), problems=problems)
     if before is not None:

@@ -128,8 +128,7 @@ def _write(path: Path, text: str, overwrite: bool) -> None:
 
 def _validate(output: Path | None, text: str) -> list[Problem]:
     """The problems `kehoach check` would report on the result."""
-    from kehoach_cli.plans import _validate as validate_text
-    from kehoach_cli.plans import check_file
+    from kehoach_cli.plans import check_file, validate_text
 
     if output is not None:
         return check_file(output)[1]
