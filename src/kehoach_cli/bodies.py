@@ -31,8 +31,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kehoach_cli.errors import Ambiguous, NotFound
 from kehoach_cli.model import ROLE_SHORT, Body, Plan, Role, Task
@@ -53,9 +52,15 @@ def _fold(text: str) -> str:
     return folded
 
 
+_COMPACT: dict[str, str] = {}
+
+
 def _compact(folded: str) -> str:
     """Letters and digits only: "ct - xh", "ct xh" and "ctxh" meet."""
-    return _NON_ALNUM.sub("", folded)
+    compact = _COMPACT.get(folded)
+    if compact is None:
+        compact = _COMPACT[folded] = _NON_ALNUM.sub("", folded)
+    return compact
 
 
 class Tier:
@@ -66,8 +71,9 @@ class Tier:
     WORDS = 2  # every typed word starts a word of the name, in any order
 
 
-@dataclass(frozen=True)
-class TaskRole:
+# Small result types are NamedTuples, not dataclasses: every dataclass costs about 0.7 ms of
+# start-up (it compiles its methods), and these modules load on every `list`.
+class TaskRole(NamedTuple):
     """A role a body holds on a task; `via_group` is the group code it comes through."""
 
     role: Role
@@ -79,25 +85,22 @@ class TaskRole:
         return f"{text} (qua nhóm {self.via_group})" if self.via_group else text
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """A name resolved in one plan of a workspace."""
 
     plan: LoadedPlan
     body: Body
 
 
-@dataclass
 class Registry:
     """A plan's bodies, indexed by code and by the folded forms of their names."""
 
-    bodies: list[Body]
-    by_code: dict[str, Body] = field(default_factory=dict)
-    _groups: dict[str, list[str]] = field(default_factory=dict)  # member -> direct groups
-    _spellings: list[tuple[Body, str, str]] = field(default_factory=list)  # body, folded, compact
-
-    def __post_init__(self) -> None:
-        for body in self.bodies:
+    def __init__(self, bodies: list[Body]) -> None:
+        self.bodies = bodies
+        self.by_code: dict[str, Body] = {}
+        self._groups: dict[str, list[str]] = {}  # member -> its direct groups
+        self._spellings: list[tuple[Body, str, str]] = []  # body, folded, compact
+        for body in bodies:
             self.by_code.setdefault(body.ma, body)
             for spelling in (body.ma, body.ten, *body.ten_khac):
                 folded = _fold(spelling)
@@ -268,21 +271,25 @@ def _unique(bodies: list[Body]) -> list[Body]:
     return out
 
 
+_ROLE_FIELDS = tuple((role, role.value) for role in Role)  # iterating an Enum is slow
+
+
 def task_roles_for(code: str, task: Task, registry: Registry) -> list[TaskRole]:
     """The roles body `code` holds on `task`: its own, then those through its groups.
 
     A role the body holds itself is not repeated through a group.
     """
-    groups = registry.groups_of(code)
+    groups = registry.groups_of(code) if code in registry._groups else ()
     out: list[TaskRole] = []
-    for role in Role:
-        assigned = task.bodies(role)
+    for role, name in _ROLE_FIELDS:
+        assigned: list[str] = getattr(task, name)
         if not assigned:
             continue
         if code in assigned:
             out.append(TaskRole(role))
             continue
-        via = next((g for g in groups if g in assigned), None)
-        if via is not None:
-            out.append(TaskRole(role, via))
+        for group in groups:
+            if group in assigned:
+                out.append(TaskRole(role, group))
+                break
     return out

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kehoach_cli.bodies import Registry, Resolved, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.errors import KehoachError, NotFound
@@ -66,8 +65,9 @@ def parse_status_option(text: str) -> Status:
         raise KehoachError(str(exc)) from None
 
 
-@dataclass(frozen=True)
-class TaskFilter:
+# Result types are NamedTuples rather than dataclasses: a dataclass costs about 0.7 ms of
+# start-up (it compiles its methods) and this module loads on every `list`, `show`, `don-vi`.
+class TaskFilter(NamedTuple):
     """What `kehoach list` keeps; an empty field keeps everything."""
 
     bodies: tuple[str, ...] = ()  # names as typed, resolved per plan
@@ -92,8 +92,7 @@ class TaskFilter:
 
 # --------------------------------------------------------------------------- results
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """A body's role on a task; `via_group` is the group it reaches the body through."""
 
     body: str
@@ -105,8 +104,7 @@ class Assignment:
         return f"{text} (qua nhóm {self.via_group})" if self.via_group else text
 
 
-@dataclass(frozen=True)
-class TaskRow:
+class TaskRow(NamedTuple):
     """One listed task: where it is, who holds which role, and its latest status."""
 
     ref: TaskRef
@@ -126,14 +124,13 @@ class TaskRow:
         return self.ref.task
 
 
-@dataclass
-class TaskList:
+class TaskList(NamedTuple):
     """The rows of `kehoach list`, and what shaped them (for headers and titles)."""
 
     rows: list[TaskRow]
-    bodies: list[Resolved] = field(default_factory=list)  # the --don-vi bodies, per plan
-    plan_count: int = 1
-    problems: list[Problem] = field(default_factory=list)  # damaged journal lines
+    bodies: list[Resolved]  # the --don-vi bodies, per plan
+    plan_count: int
+    problems: list[Problem]  # damaged journal lines
 
     @property
     def body_codes(self) -> list[str]:
@@ -142,12 +139,11 @@ class TaskList:
 
 # --------------------------------------------------------------------------- journal hook
 
-@dataclass
-class Progress:
+class Progress(NamedTuple):
     """A plan's journal as far as listing needs it: entries, and damaged lines to warn of."""
 
-    entries: list[Entry] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    entries: list[Entry]
+    problems: list[Problem]
 
 
 def read_progress(loaded: LoadedPlan) -> Progress:
@@ -157,7 +153,7 @@ def read_progress(loaded: LoadedPlan) -> Progress:
     except ModuleNotFoundError as exc:
         if exc.name != "kehoach_cli.journal":
             raise
-        return Progress()
+        return Progress([], [])
     read = journal.read_journal(loaded)
     return Progress(list(read.entries), list(read.problems))
 
@@ -261,15 +257,14 @@ def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
 
 # --------------------------------------------------------------------------- show
 
-@dataclass(frozen=True)
-class TaskDetail:
+class TaskDetail(NamedTuple):
     """One task whole, for `kehoach show`."""
 
     ref: TaskRef
     roles: list[tuple[Role, list[Body | str]]]  # a str is a code missing from the registry
     history: list[Entry]
     registry: Registry
-    problems: list[Problem] = field(default_factory=list)  # damaged journal lines
+    problems: list[Problem]  # damaged journal lines
 
 
 def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
@@ -288,8 +283,7 @@ def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
 
 # --------------------------------------------------------------------------- don-vi
 
-@dataclass(frozen=True)
-class BodySummary:
+class BodySummary(NamedTuple):
     """A registry entry with its groups and how many tasks it holds per role."""
 
     plan: LoadedPlan
