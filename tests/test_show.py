@@ -168,20 +168,18 @@ JOURNAL = [
 
 
 def test_show_history_from_journal(workspace: Path, cli: Runner) -> None:
-    pytest.importorskip("kehoach_cli.journal")
     _write_journal(workspace, JOURNAL)
     out = cli("show", "3.2").out
     assert out.endswith(
         "Tiến độ:\n"
-        "  03/11/2025 MTTQ [đang thực hiện]: Giám sát [bold]việc[/bold] tiếp dân — Người kiểm thử\n"
-        "  20/11/2025 ĐTN [đã hoàn thành]: Đoàn Thanh niên góp ý — Người kiểm thử\n")
+        "  - 03/11/2025 MTTQ [đang thực hiện]: Giám sát [bold]việc[/bold] tiếp dân — Người kiểm thử\n"
+        "  - 20/11/2025 ĐTN [đã hoàn thành]: Đoàn Thanh niên góp ý — Người kiểm thử\n")
     data = json.loads(cli("show", "3.2", "-d", "json").out)
     assert [(e["id"], e["ngay"], e["trang_thai"]) for e in data["lich_su"]] == [
         ("aaaa000001", "2025-11-03", "dang_thuc_hien"), ("aaaa000002", "2025-11-20", "hoan_thanh")]
 
 
 def test_list_status_from_journal(workspace: Path, cli: Runner) -> None:
-    pytest.importorskip("kehoach_cli.journal")
     _write_journal(workspace, JOURNAL)
     data = json.loads(cli("list", "-d", "json").out)
     assert {d["ma"]: d["trang_thai"] for d in data if d["trang_thai"]} == {
@@ -205,9 +203,19 @@ def ids_of(out: str) -> list[str]:
 
 
 def test_damaged_journal_line_warns(workspace: Path, cli: Runner) -> None:
-    pytest.importorskip("kehoach_cli.journal")
     _write_journal(workspace, [*JOURNAL, "{not json"])
     result = cli("show", "3.2")
     assert result.code == 0
     assert "Cảnh báo: nhật ký có 1 dòng hỏng bị bỏ qua" in result.err
     assert "2025-11.nguoi-kiem-thu.jsonl:4" in result.err
+
+
+def test_log_then_list_and_show(workspace: Path, cli: Runner) -> None:
+    logged = cli("log", "3.2", "Giám sát 3 khu dân cư", "--don-vi", "thanh nien",
+                 "--ngay", "03/11/2025", "--trang-thai", "dang thuc hien")
+    assert logged.code == 0, logged.err
+    lines = cli("list", "--don-vi", "Đoàn Thanh niên", "--muc", "3").out.splitlines()
+    assert [line.split()[0] for line in lines[1:]] == ["3.1", "3.2", "3.3"]
+    assert lines[2].endswith("Thường xuyên  đang thực hiện")
+    assert cli("show", "3.2").out.endswith(
+        "Tiến độ:\n  - 03/11/2025 ĐTN [đang thực hiện]: Giám sát 3 khu dân cư — Người kiểm thử\n")

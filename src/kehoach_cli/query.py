@@ -4,13 +4,12 @@ Commands hand raw option texts to `TaskFilter.parse`, call one function here, an
 result to a renderer (`render_tasks.py`). Filters of different kinds combine with AND;
 several values of one kind (two `--don-vi`, two `--vai-tro`) combine with OR.
 
-Progress comes from the journal (`journal.py`, `read_journal(loaded_plan).entries`, with
-corrections applied). Until that module exists every task simply has no status yet.
+Progress comes from the journal (`journal.read_journal(loaded_plan).entries`, corrections
+applied): a task's status is the one given by its latest note that gives one.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -147,15 +146,11 @@ class Progress(NamedTuple):
 
 
 def read_progress(loaded: LoadedPlan) -> Progress:
-    """The plan's journal entries (corrections applied), or none before journal.py exists."""
-    try:
-        journal: Any = importlib.import_module("kehoach_cli.journal")
-    except ModuleNotFoundError as exc:
-        if exc.name != "kehoach_cli.journal":
-            raise
-        return Progress([], [])
-    read = journal.read_journal(loaded)
-    return Progress(list(read.entries), list(read.problems))
+    """The plan's journal entries (corrections applied) and its damaged lines."""
+    from kehoach_cli.journal import read_journal
+
+    read = read_journal(loaded)
+    return Progress(read.entries, read.problems)
 
 
 def latest_status(entries: Iterable[Entry], task_id: str,

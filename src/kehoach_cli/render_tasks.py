@@ -322,7 +322,7 @@ def detail_fields(detail: TaskDetail) -> list[tuple[str, list[str]]]:
                        [f"- {document_text(d)}" for d in ref.task.van_ban_lien_quan]))
     if ref.task.ghi_chu:
         fields.append(("Ghi chú", [ref.task.ghi_chu]))
-    history = [_entry_text(e) for e in detail.history] or ["chưa có ghi nhận nào"]
+    history = [f"- {_entry_text(e)}" for e in detail.history] or ["chưa có ghi nhận nào"]
     fields.append(("Tiến độ", history))
     return fields
 
