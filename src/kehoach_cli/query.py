@@ -288,19 +288,38 @@ class BodySummary(NamedTuple):
     via_group: dict[Role, int]
 
 
+_SORT_KEYS: dict[str, Any] = {}
+
+
+def _sort_key(text: str) -> Any:
+    # Registries of many plans repeat the same codes and names: compute each key once.
+    key = _SORT_KEYS.get(text)
+    if key is None:
+        key = _SORT_KEYS[text] = sort_key(text)
+    return key
+
+
 def body_summaries(workspace: Workspace) -> list[BodySummary]:
     """Every body of every plan, in plan order then Vietnamese alphabetical order of code."""
     out: list[BodySummary] = []
     for loaded in workspace.plans:
         registry = registry_of(loaded)
         tasks = [task for _, task in loaded.plan.tasks()]
-        for body in sorted(loaded.plan.don_vi, key=lambda b: (sort_key(b.ma), sort_key(b.ten))):
-            direct = dict.fromkeys(Role, 0)
-            via = dict.fromkeys(Role, 0)
-            for task in tasks:
-                for held in task_roles_for(body.ma, task, registry):
-                    (via if held.via_group else direct)[held.role] += 1
-            out.append(BodySummary(loaded, body, registry.groups_of(body.ma), direct, via))
+        direct = {body.ma: dict.fromkeys(Role, 0) for body in loaded.plan.don_vi}
+        via = {body.ma: dict.fromkeys(Role, 0) for body in loaded.plan.don_vi}
+        in_groups = [body.ma for body in loaded.plan.don_vi if registry.groups_of(body.ma)]
+        for task in tasks:
+            for role, codes in task.roles().items():
+                for code in codes:
+                    if code in direct:
+                        direct[code][role] += 1
+            for code in in_groups:
+                for held in task_roles_for(code, task, registry):
+                    if held.via_group:
+                        via[code][held.role] += 1
+        for body in sorted(loaded.plan.don_vi, key=lambda b: (_sort_key(b.ma), _sort_key(b.ten))):
+            out.append(BodySummary(loaded, body, registry.groups_of(body.ma), direct[body.ma],
+                                   via[body.ma]))
     return out
 
 
