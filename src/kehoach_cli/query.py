@@ -145,11 +145,12 @@ class Progress(NamedTuple):
     problems: list[Problem]
 
 
-def read_progress(loaded: LoadedPlan) -> Progress:
-    """The plan's journal entries (corrections applied) and its damaged lines."""
+def read_progress(loaded: LoadedPlan, task_id: str | None = None) -> Progress:
+    """The plan's journal entries (corrections applied) and its damaged lines; with
+    `task_id`, only that task's (the journal then skips parsing other tasks' lines)."""
     from kehoach_cli.journal import read_journal
 
-    read = read_journal(loaded)
+    read = read_journal(loaded, task_id)
     return Progress(read.entries, read.problems)
 
 
@@ -270,7 +271,7 @@ def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
         (role, [registry.get(code) or code for code in codes])
         for role, codes in found.task.roles().items()
     ]
-    progress = read_progress(found.plan)
+    progress = read_progress(found.plan, found.task.ma)
     history = [e for e in progress.entries if e.ma == found.task.ma]
     history.sort(key=lambda e: (e.ngay, e.ghi_luc))
     return TaskDetail(found, roles, history, registry, progress.problems)
