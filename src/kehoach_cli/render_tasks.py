@@ -256,24 +256,48 @@ def emit_task_list(result: TaskList, fmt: Format) -> None:
         return
     terminal = fmt is Format.BANG and to_terminal()
     table = task_list_table(result, full=fmt in (Format.CSV, Format.MD), for_terminal=terminal)
-    rich = None
-    if terminal:
-        if result.bodies:
-            names = "; ".join(dict.fromkeys(f"{r.body.ma} ({r.body.ten})" for r in result.bodies))
-            table.title = f"Nhiệm vụ của {names}: {len(result.rows)}"
-        else:
-            table.title = f"Nhiệm vụ: {len(result.rows)}"
-        rich = _rich_table(table, {
-            "Kế hoạch": {"no_wrap": True},
-            "Mã": {"no_wrap": True},
-            "Mục": {"ratio": 1, "min_width": 12},
-            "Nội dung": {"ratio": 5, "min_width": 24},
-            "Vai trò": {"ratio": 2, "min_width": 12},
-            "Đơn vị": {"ratio": 2, "min_width": 12},
-            "Thời gian": {"ratio": 1, "min_width": 10},
-            "Trạng thái": {"ratio": 1, "min_width": 10},
-        })
+    rich = task_list_rich(result, table) if terminal else None
     emit_table(table, fmt, task_list_data(result) if fmt is Format.JSON else None, rich)
+
+
+def task_list_rich(result: TaskList, table: TableData) -> Table:
+    """The terminal view: tasks grouped under their section's title instead of a narrow
+    "Mục" column that would wrap every title over five lines."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if result.bodies:
+        names = "; ".join(dict.fromkeys(f"{r.body.ma} ({r.body.ten})" for r in result.bodies))
+        title = f"Nhiệm vụ của {names}: {len(result.rows)}"
+    else:
+        title = f"Nhiệm vụ: {len(result.rows)}"
+    settings: dict[str, dict[str, Any]] = {
+        "Kế hoạch": {"no_wrap": True},
+        "Mã": {"no_wrap": True},
+        "Nội dung": {"ratio": 5, "min_width": 24},
+        "Vai trò": {"ratio": 2, "min_width": 12},
+        "Đơn vị": {"ratio": 2, "min_width": 12},
+        "Thời gian": {"ratio": 1, "min_width": 10},
+        "Trạng thái": {"ratio": 1, "min_width": 10},
+    }
+    section_at = table.columns.index("Mục")
+    content_at = table.columns.index("Nội dung") - 1
+    columns = [c for c in table.columns if c != "Mục"]
+    rich = Table(title=Text(printable(title)), title_justify="left", box=box.SIMPLE_HEAD,
+                 expand=True)
+    for column in columns:
+        rich.add_column(Text(column), overflow="fold", **settings.get(column, {}))
+    current: tuple[str, str] | None = None
+    for row, cells in zip(result.rows, table.rows, strict=True):
+        if (row.plan_key, row.section.ma) != current:
+            current = (row.plan_key, row.section.ma)
+            heading = [Text("")] * len(columns)
+            heading[content_at] = Text(printable(f"{row.section.ma}. {row.section.tieu_de}"),
+                                       style="bold")
+            rich.add_row(*heading)
+        rich.add_row(*(Text(printable(c)) for i, c in enumerate(cells) if i != section_at))
+    return rich
 
 
 # --------------------------------------------------------------------------- show
