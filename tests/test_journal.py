@@ -381,3 +381,13 @@ def test_a_held_lock_times_out_with_a_message(
     with FileLock(str(folder / journal.LOCK_NAME)), pytest.raises(Conflict, match="khóa"):
         journal.append_entry(plan, make("b000000000"))
     assert [e.id for e in journal.read_journal(plan).entries] == ["a000000000"]
+
+
+def test_task_read_still_reports_damage_on_other_lines(plan: LoadedPlan) -> None:
+    path = journal.append_entry(plan, make("a000000000", ma="1.1"))
+    journal.append_entry(plan, make("b000000000", ma="3.2"))
+    with path.open("ab") as handle:
+        handle.write(b"<<<<<<< HEAD\n" + encode(make("c000000000", ma="1.1"))[:30].encode())
+    read = journal.read_journal(plan, "3.2")
+    assert [e.id for e in read.entries] == ["b000000000"]
+    assert [p.line for p in read.problems] == [3, 4]

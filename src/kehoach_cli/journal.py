@@ -242,9 +242,13 @@ def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None)
         lines.pop()
     numbers: list[int] | range = range(1, len(lines) + 1)
     if task_id is not None:
-        # A task's lines hold its id as a JSON string; skip parsing every other line.
+        # A task's lines hold its id as a JSON string: skip parsing the other tasks' lines,
+        # but not a line that does not look as the tool writes them (torn by a crash, a
+        # conflict marker, a hand edit), so damage is still reported in a task's history.
         needle = json.dumps(task_id, ensure_ascii=False).encode("utf-8")
-        numbers = [number for number, raw in enumerate(lines, 1) if needle in raw]
+        numbers = [number for number, raw in enumerate(lines, 1)
+                   if needle in raw or not (raw.startswith(_LINE_START)
+                                            and raw.rstrip().endswith(b"}"))]
         lines = [lines[number - 1] for number in numbers]
     parsed = _parse_lines(lines)
     if parsed is not None and _add_whole_file(parsed, path, numbers, plan_key, out, task_id):
@@ -357,6 +361,7 @@ def _corrected(record: Entry, out: JournalRead) -> Entry:
                    nguoi_ghi=record.nguoi_ghi)
 
 
+_LINE_START = b'{"id": "'  # how every line `encode` writes begins
 _recorded = attrgetter("ghi_luc")
 _day = attrgetter("ngay")
 
