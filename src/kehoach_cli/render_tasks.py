@@ -371,7 +371,7 @@ def detail_data(detail: TaskDetail) -> dict[str, Any]:
         "van_ban_lien_quan": [document_data(d) for d in ref.task.van_ban_lien_quan],
         "ghi_chu": ref.task.ghi_chu,
         "lich_su": [
-            {"id": e.id, "ngay": e.ngay, "don_vi": e.don_vi, "noi_dung": e.noi_dung,
+            {"id": e.id, "ma": e.ma, "ngay": e.ngay, "don_vi": e.don_vi, "noi_dung": e.noi_dung,
              "trang_thai": e.trang_thai.value if e.trang_thai else None,
              "minh_chung": e.minh_chung, "so_lieu": dict(e.so_lieu), "nguoi_ghi": e.nguoi_ghi,
              "ghi_luc": e.ghi_luc}
