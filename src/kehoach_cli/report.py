@@ -22,9 +22,10 @@ shows them) and to the notes it, or its members, reported; the status stays the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from kehoach_cli.bodies import TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.entries import Entry
@@ -33,6 +34,7 @@ from kehoach_cli.model import Body, Role, Section, Task
 from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span
 from kehoach_cli.plans import LoadedPlan
 from kehoach_cli.report_status import TaskState, assess, deadlines_in, starts_after
+from kehoach_cli.status import Timeliness
 from kehoach_cli.text import fold
 from kehoach_cli.timeframe import TimeframeKind
 
@@ -82,17 +84,26 @@ class BodyLine:
     def inactive(self) -> int:
         return self.total - self.active
 
+    @cached_property
+    def tally(self) -> dict[tuple[bool, Timeliness], int]:
+        """How many tasks are (completed or not, timeliness): one pass, asked many times."""
+        out: dict[tuple[bool, Timeliness], int] = defaultdict(int)
+        for line, _ in self.tasks:
+            out[(line.state.completed, line.state.timeliness)] += 1
+        return out
+
     def count(self, *, completed: bool, late: bool) -> int:
-        return sum(1 for t, _ in self.tasks
-                   if t.state.completed == completed and t.state.late == late)
+        return sum(n for (done, timeliness), n in self.tally.items()
+                   if done == completed and (timeliness is Timeliness.QUA_HAN) == late)
 
     @property
     def completed(self) -> int:
-        return sum(1 for t, _ in self.tasks if t.state.completed)
+        return sum(n for (done, _), n in self.tally.items() if done)
 
     @property
     def late(self) -> int:
-        return sum(1 for t, _ in self.tasks if t.state.late)
+        return sum(n for (_, timeliness), n in self.tally.items()
+                   if timeliness is Timeliness.QUA_HAN)
 
     @property
     def rate(self) -> float | None:
@@ -118,34 +129,49 @@ class Report:
         """The last day whose notes count: the span's end, or the reference date if earlier."""
         return min(self.span.den, self.as_of)
 
-    @property
+    @cached_property
     def without_activity(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.needs_activity]
 
-    @property
+    @cached_property
     def overdue(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.overdue]
 
-    @property
+    @cached_property
     def due_next(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.due_next]
 
-    @property
+    @cached_property
     def entry_count(self) -> int:
         return sum(len(t.entries) for t in self.tasks)
 
 
-def _members(code: str, by_code: dict[str, Body]) -> set[str]:
-    """A body and every member of it, through nested groups."""
-    found = {code}
-    todo = [code]
-    while todo:
-        body = by_code.get(todo.pop())
-        for member in body.thanh_vien if body else []:
-            if member not in found:
-                found.add(member)
-                todo.append(member)
-    return found
+_MEMBERS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, frozenset[str]]] = {}
+
+
+def _members_of(bodies: Sequence[Body]) -> dict[str, frozenset[str]]:
+    """For each body, itself and every member of it through nested groups. Computed once
+    per distinct registry: the plans of a workspace usually share one."""
+    key = tuple((b.ma, tuple(b.thanh_vien)) for b in bodies)
+    cached = _MEMBERS.get(key)
+    if cached is not None:
+        return cached
+    direct = dict(key)
+    out: dict[str, frozenset[str]] = {}
+    for code in direct:
+        found = {code}
+        todo = [code]
+        while todo:
+            for member in direct.get(todo.pop(), ()):
+                if member not in found:
+                    found.add(member)
+                    todo.append(member)
+        out[code] = frozenset(found)
+    _MEMBERS[key] = out
+    return out
+
+
+_FOLDED: dict[str, str] = {}  # a workspace uses a handful of figure names, many times
 
 
 def _sum_figures(entries: Iterable[Entry]) -> dict[str, float]:
@@ -154,7 +180,9 @@ def _sum_figures(entries: Iterable[Entry]) -> dict[str, float]:
     totals: dict[str, float] = {}
     for entry in entries:
         for name, value in entry.so_lieu.items():
-            key = fold(name)
+            key = _FOLDED.get(name)
+            if key is None:
+                key = _FOLDED[name] = fold(name)
             shown = names.setdefault(key, name)
             totals[shown] = totals.get(shown, 0.0) + value
     return totals
@@ -173,44 +201,56 @@ def _order(entry: Entry) -> tuple[date, object]:
     return entry.ngay, entry.ghi_luc
 
 
+EntrySource = Iterable[Entry] | Callable[[LoadedPlan], Iterable[Entry]]
+
+
 def build_report(
     plans: Sequence[LoadedPlan],
-    entries: Iterable[Entry],
+    entries: EntrySource,
     span: Span,
     as_of: date,
     don_vi: str | None = None,
     problems: Sequence[str] = (),
 ) -> Report:
     """The review of `span` as known at `as_of`; `don_vi` narrows it to one body (a name as
-    people type it, resolved in every plan). Raises NotFound/Ambiguous for a bad name."""
+    people type it, resolved in every plan). Raises NotFound/Ambiguous for a bad name.
+
+    `entries` is every note, or a function giving a plan's notes (`JournalSource`): then
+    only one plan's journal is in memory at a time, and only the notes of the span are kept.
+    `problems` is read when the review is done, so a source may fill it on the way.
+    """
     end = min(span.den, as_of)
     next_span = span.next()
     narrowed = {r.plan.key: r.body for r in resolve_in_plans(plans, don_vi)} if don_vi else {}
-
-    by_task: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-    for entry in entries:
-        if entry.ngay <= end and not entry.huy:
-            by_task[(entry.ke_hoach, entry.ma)].append(entry)
+    if callable(entries):
+        source = entries  # a journal gives its notes in order of day, then of recording
+    else:
+        grouped: dict[str, list[Entry]] = defaultdict(list)
+        for entry in sorted(entries, key=_order):
+            grouped[entry.ke_hoach].append(entry)
+        source = lambda loaded: grouped.get(loaded.key, [])  # noqa: E731
 
     lines: list[TaskLine] = []
-    holders: dict[str, tuple[str, list[tuple[TaskLine, list[TaskRole]]], set[str]]] = {}
-    holder_order: list[str] = []
+    holders: dict[str, tuple[str, list[tuple[TaskLine, list[TaskRole]]]]] = {}
     active_by: dict[str, int] = defaultdict(int)
     for loaded in plans:
         registry = registry_of(loaded)
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        groups = {b.ma: _members(b.ma, registry.by_code) for b in registry.bodies}
+        members = _members_of(registry.bodies)
+        by_task: dict[str, list[Entry]] = defaultdict(list)
+        for entry in source(loaded):
+            if entry.ngay <= end and not entry.huy:
+                by_task[entry.ma].append(entry)
         for section, task in loaded.plan.tasks():
             roles = task_roles_for(focus.ma, task, registry) if focus else []
             if focus and not roles:
                 continue
-            history = by_task.get((loaded.key, task.ma), [])
-            history.sort(key=_order)
+            history = by_task.get(task.ma, [])
             in_span = [e for e in history if e.ngay >= span.tu]
             if focus:
-                in_span = [e for e in in_span if e.don_vi in groups.get(focus.ma, {focus.ma})]
+                in_span = [e for e in in_span if e.don_vi in members.get(focus.ma, {focus.ma})]
             state = assess(task.thoi_gian, history, end)
             line = TaskLine(
                 plan=loaded, section=section, task=task, entries=in_span,
@@ -221,31 +261,38 @@ def build_report(
             )
             lines.append(line)
             reporters = {e.don_vi for e in in_span}
-            for body in registry.bodies:
-                if focus and body.ma != focus.ma:
-                    continue
-                held = task_roles_for(body.ma, task, registry)
+            for code in [focus.ma] if focus else _candidates(task, members):
+                held = task_roles_for(code, task, registry)
                 if not focus:
                     held = [r for r in held if r.role is not Role.CHI_DAO]
                 if not held:
                     continue
-                if body.ma not in holders:
-                    holders[body.ma] = (body.ten, [], set())
-                    holder_order.append(body.ma)
-                holders[body.ma][1].append((line, held))
-                if reporters & groups[body.ma]:
-                    active_by[body.ma] += 1
+                if code not in holders:
+                    body = registry.get(code)
+                    holders[code] = (body.ten if body else code, [])
+                holders[code][1].append((line, held))
+                if reporters & members.get(code, {code}):
+                    active_by[code] += 1
     # Bodies in registry order (the order the plan lists them), across plans.
     rank: dict[str, int] = {}
     for loaded in plans:
         for body in registry_of(loaded).bodies:
             rank.setdefault(body.ma, len(rank))
-    holder_order.sort(key=lambda code: rank.get(code, len(rank)))
+    order = sorted(holders, key=lambda code: rank.get(code, len(rank)))
     bodies = [BodyLine(code, holders[code][0], holders[code][1], active_by[code])
-              for code in holder_order]
+              for code in order]
     focus_body = next(iter(narrowed.values()), None)
     return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems))
 
+
+def _candidates(task: Task, members: dict[str, frozenset[str]]) -> set[str]:
+    """The bodies that may carry out `task`: those it names in an implementing role, and
+    their members (a member holds what is given to its group)."""
+    found: set[str] = set()
+    for codes in (task.tham_muu_thuc_hien, task.chu_tri, task.phoi_hop):
+        for code in codes:
+            found |= members.get(code, {code})
+    return found
 
 
 def resolve_span_or_fail(ky: str | None, as_of: date, chot: Convention,
@@ -257,15 +304,24 @@ def resolve_span_or_fail(ky: str | None, as_of: date, chot: Convention,
         raise KehoachError(str(exc)) from None
 
 
+class JournalSource:
+    """Each plan's notes read from its journal when the review reaches that plan, with the
+    damaged lines collected as messages (damage never stops a report)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def __call__(self, loaded: LoadedPlan) -> list[Entry]:
+        from kehoach_cli.journal import read_journal
+
+        journal = read_journal(loaded)
+        self.problems.extend(str(p) for p in journal.problems)
+        return journal.entries
+
+
 def collect_entries(plans: Iterable[LoadedPlan]) -> tuple[list[Entry], list[str]]:
     """Every effective note of every plan's journal (corrections applied), and the lines
-    that could not be read, as messages; damage never stops a report."""
-    from kehoach_cli.journal import read_journal
-
-    entries: list[Entry] = []
-    problems: list[str] = []
-    for loaded in plans:
-        journal = read_journal(loaded)
-        entries.extend(journal.entries)
-        problems.extend(str(p) for p in journal.problems)
-    return entries, problems
+    that could not be read, as messages."""
+    source = JournalSource()
+    entries = [entry for loaded in plans for entry in source(loaded)]
+    return entries, source.problems

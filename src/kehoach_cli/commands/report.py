@@ -86,10 +86,12 @@ def report(
     tỷ lệ hoàn thành. Cuối cùng là việc cần quan tâm. Báo cáo luôn ghi rõ từ ngày nào đến
     ngày nào.
     """
+    import gc
+
     from kehoach_cli import clock
     from kehoach_cli.config import load_settings
     from kehoach_cli.periods import Convention
-    from kehoach_cli.report import build_report, collect_entries, resolve_span_or_fail
+    from kehoach_cli.report import JournalSource, build_report, resolve_span_or_fail
     from kehoach_cli.report_render import Grouping
     from kehoach_cli.workspace import Workspace
 
@@ -100,8 +102,11 @@ def report(
     convention = (Convention(chot.value) if chot is not None
                   else load_settings(workspace.plans[0].path.parent).chot)
     span = resolve_span_or_fail(ky, as_of, convention, _date(tu, "--tu"), _date(den, "--den"))
-    entries, problems = collect_entries(workspace.plans)
-    result = build_report(workspace.plans, entries, span, as_of, don_vi, problems)
+    # A review of a large workspace builds hundreds of thousands of small objects and none
+    # of them form cycles: the cyclic collector would only rescan them, again and again.
+    gc.disable()
+    source = JournalSource()
+    result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
     grouping = Grouping(nhom.value)
     if xuat is not None:
         from kehoach_cli.report_docx import write_docx
@@ -132,7 +137,7 @@ def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
     from kehoach_cli import render, report_render
 
     if fmt is Format.JSON:
-        sys.stdout.write(render.to_json(report_render.to_dict(result)))
+        sys.stdout.write(report_render.json_text(result))
     elif fmt is Format.CSV:
         render.write_csv(render.to_csv(report_render.csv_table(result, grouping)))
     elif fmt is Format.MD:
