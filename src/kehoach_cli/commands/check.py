@@ -21,10 +21,12 @@ def check(
         ),
     ] = None,
 ) -> None:
-    """Kiểm tra kế hoạch: cú pháp YAML, khóa gõ nhầm, mã trùng, đơn vị, ngày, thời gian.
+    """Kiểm tra kế hoạch và nhật ký: cú pháp, khóa gõ nhầm, mã trùng, đơn vị, ngày, thời gian.
 
-    Mỗi lỗi in ra dạng tệp:dòng:cột, trường và cách sửa. Mã thoát 0 khi không có lỗi.
+    Mỗi lỗi in ra dạng tệp:dòng:cột, trường và cách sửa; nhật ký tiến độ của mỗi kế hoạch
+    hợp lệ cũng được đọc lại để tìm dòng hỏng. Mã thoát 0 khi không có lỗi.
     """
+    from kehoach_cli.journal import check_journal
     from kehoach_cli.plans import check_file
     from kehoach_cli.workspace import plan_files
 
@@ -42,6 +44,7 @@ def check(
                                         f"mã kế hoạch “{loaded.key}” đã dùng ở {keys[loaded.key]}; "
                                         "mỗi kế hoạch cần một mã riêng"))
             keys.setdefault(loaded.key, path)
+            problems.extend(check_journal(loaded))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
