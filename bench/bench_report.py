@@ -6,6 +6,8 @@ The entries are written in the journal's own format (`journal_format.encode`, on
 record) into the sidecar files `journal.sidecar_file` names, as `kehoach log` would leave
 them, 200 a plan spread over 2025; going through `append_entry` would cost an fsync and a
 lock per entry (minutes) and measure nothing the report reads differently.
+The floor line times loading the plans and reading every journal with nothing else, so
+the report's own share can be read off; machines shared with other work vary a lot.
 Peak memory is the child's `ru_maxrss`, measured in a fresh wrapper process each time so
 that no earlier child's peak leaks into it.
 The generated workspace is kept in the system's temporary folder between runs.
@@ -92,6 +94,13 @@ def main() -> None:
     print(f"{PLANS} kế hoạch × {TASKS} nhiệm vụ, {entries:,} ghi nhận".replace(",", "."))
     with tempfile.TemporaryDirectory() as cache:
         env = {"KEHOACH_CACHE_DIR": cache}
+        floor = [sys.executable, "-c",
+                 "import gc; gc.disable()\n"
+                 "from kehoach_cli.workspace import Workspace\n"
+                 "from kehoach_cli.journal import read_journal\n"
+                 "for p in Workspace.load(None).plans: read_journal(p)\n"]
+        report("sàn: nạp 1000 kế hoạch + read_journal (không báo cáo)",
+               median_seconds(floor, runs, root, env))
         base = [*KEHOACH, "report", "--ky", "quý III/2025", "--ngay", "15/10/2025"]
         for label, extra in [("-d json", ["-d", "json"]), ("bảng (ra tệp)", []),
                              ("-d csv", ["-d", "csv"]), ("--chot nd09 -d json",
