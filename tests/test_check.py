@@ -168,3 +168,15 @@ def test_fixed_file_is_revalidated_not_served_from_cache(workspace: Path, cli: R
     assert cli("check").code == ExitCode.INVALID_PLAN
     path.write_text(SEED, encoding="utf-8")
     assert cli("check").code == 0
+
+
+def test_damaged_journal_line_is_reported(workspace: Path, cli: Runner,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEHOACH_HOM_NAY", "2025-11-20")
+    assert cli("log", "3.2", "đã giám sát", "--don-vi", "MTTQ").code == 0
+    (sidecar,) = (workspace / "plans" / "kh160.nhat-ky").glob("*.jsonl")
+    with sidecar.open("a", encoding="utf-8") as handle:
+        handle.write('{"id": "hong')
+    result = cli("check")
+    assert result.code == ExitCode.INVALID_PLAN
+    assert f"{sidecar.relative_to(workspace)}:2: dòng cuối bị cắt dở" in result.err
