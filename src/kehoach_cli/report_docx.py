@@ -125,7 +125,7 @@ class _Doc:
     def para(self, text: str = "", *, container: Any = None, size: float = 14,
              bold: bool = False, italic: bool = False, underline: bool = False,
              align: str = "justify", indent: bool = False, before: float = 0,
-             after: float = 3) -> Any:
+             after: float = 3, keep: bool = False) -> Any:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm, Pt
 
@@ -139,6 +139,8 @@ class _Doc:
         fmt.space_before, fmt.space_after = Pt(before), Pt(after)
         if indent:
             fmt.first_line_indent = Mm(10)
+        if keep:  # a heading stays on the page of what it introduces
+            fmt.keep_with_next = True
         if text:
             run = paragraph.add_run(text)
             run.font.size = Pt(size)
@@ -329,18 +331,18 @@ def build_document(report: Report) -> Any:
              f"{span.label}, số liệu {span.dates_text()}"
              f"{', tính đến ngày ' + format_date(report.as_of) if report.as_of < span.den else ''}"
              ", như sau:", indent=True, after=6)
-    doc.para("I. KẾT QUẢ THỰC HIỆN", bold=True, after=3)
-    doc.para("1. Tình hình chung", bold=True, indent=True)
+    doc.para("I. KẾT QUẢ THỰC HIỆN", bold=True, keep=True, after=3)
+    doc.para("1. Tình hình chung", bold=True, keep=True, indent=True)
     for line in summary[1:]:
         if not line.startswith("Kế hoạch:"):  # the subject line already names the plan
             doc.para(line, indent=True)
-    doc.para("2. Kết quả thực hiện từng nhiệm vụ", bold=True, indent=True, before=6)
+    doc.para("2. Kết quả thực hiện từng nhiệm vụ", bold=True, keep=True, indent=True, before=6)
     _task_table(doc, report)
-    doc.para("II. KẾT QUẢ THEO ĐƠN VỊ", bold=True, before=12, after=3)
+    doc.para("II. KẾT QUẢ THEO ĐƠN VỊ", bold=True, keep=True, before=12, after=3)
     _body_table(doc, report)
-    doc.para("III. NHỮNG VẤN ĐỀ CẦN QUAN TÂM", bold=True, before=12, after=3)
+    doc.para("III. NHỮNG VẤN ĐỀ CẦN QUAN TÂM", bold=True, keep=True, before=12, after=3)
     _attention(doc, report)
-    doc.para("IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI", bold=True, before=12, after=3)
+    doc.para("IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI", bold=True, keep=True, before=12, after=3)
     _next_tasks(doc, report)
     doc.para("", after=12)
     _closing(doc, report)
