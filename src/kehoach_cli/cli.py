@@ -6,6 +6,7 @@ No file, date or text logic lives here: each command is a thin function in `comm
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -45,17 +46,22 @@ def _root(
     """
 
 
-# Command registration: one line a command, in the order `kehoach --help` lists them.
-app.command("check", options_metavar="[TÙY CHỌN]")(check.check)
-app.command("log", options_metavar="[TÙY CHỌN]")(log.log)
-app.command("sua", options_metavar="[TÙY CHỌN]")(log.sua)
-app.command("huy", options_metavar="[TÙY CHỌN]")(log.huy)
-app.command("nhat-ky", options_metavar="[TÙY CHỌN]")(nhat_ky.nhat_ky)
-app.command("nhap", options_metavar="[TÙY CHỌN]")(nhap.nhap)
-app.command("report", options_metavar="[TÙY CHỌN]")(report.report)
-app.command("list", options_metavar="[TÙY CHỌN]")(list_tasks.list_tasks)
-app.command("show", options_metavar="[TÙY CHỌN]")(show.show)
-app.command("don-vi", options_metavar="[TÙY CHỌN]")(bodies_cmd.bodies)
+# Command registration, in the order `kehoach --help` lists them: who does what, logging
+# progress, reviewing it, then the plan files themselves. Short help fits one line.
+_COMMANDS: list[tuple[str, Callable[..., None], str]] = [
+    ("list", list_tasks.list_tasks, "Liệt kê nhiệm vụ theo đơn vị, vai trò, mục, trạng thái."),
+    ("show", show.show, "Xem trọn một nhiệm vụ và lịch sử ghi nhận của nó."),
+    ("don-vi", bodies_cmd.bodies, "Danh mục đơn vị, nhóm và số nhiệm vụ mỗi đơn vị."),
+    ("log", log.log, "Ghi nhận tiến độ một nhiệm vụ vào nhật ký."),
+    ("sua", log.sua, "Sửa một ghi nhận (bản cũ vẫn được giữ)."),
+    ("huy", log.huy, "Hủy một ghi nhận nhầm (bản cũ vẫn được giữ)."),
+    ("nhat-ky", nhat_ky.nhat_ky, "Các ghi nhận gần nhất, lọc theo đơn vị, nhiệm vụ, ngày."),
+    ("report", report.report, "Báo cáo định kỳ (tháng, quý, 6 tháng, năm); xuất Word."),
+    ("nhap", nhap.nhap, "Nhập kế hoạch từ Word, Markdown hoặc văn bản thành YAML."),
+    ("check", check.check, "Kiểm tra tệp kế hoạch và nhật ký, chỉ rõ dòng cần sửa."),
+]
+for _name, _function, _short in _COMMANDS:
+    app.command(_name, short_help=_short, options_metavar="[TÙY CHỌN]")(_function)
 
 
 def _reconfigure_streams() -> None:

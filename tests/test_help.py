@@ -1,0 +1,58 @@
+"""Every command and every option explains itself in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer
+
+from kehoach_cli.cli import app
+from tests.conftest import Runner
+
+COMMAND = typer.main.get_command(app)
+NAMES = sorted(COMMAND.commands) if isinstance(COMMAND, typer.core.TyperGroup) else []
+_VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]",
+                         re.IGNORECASE)
+
+
+def test_the_card_commands_exist() -> None:
+    assert {"list", "show", "don-vi", "log", "nhat-ky", "report", "nhap", "check"} <= set(NAMES)
+
+
+def test_main_help(cli: Runner) -> None:
+    result = cli("--help")
+    assert result.code == 0
+    assert result.out.startswith("Cách dùng: kehoach [TÙY CHỌN] LỆNH")
+    for name in NAMES:
+        assert re.search(rf"^  {re.escape(name)}\s+\S", result.out, re.MULTILINE), name
+    assert "Show this message" not in result.out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_command_help_is_vietnamese(cli: Runner, name: str) -> None:
+    result = cli(name, "--help")
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"Cách dùng: kehoach {name}")
+    assert "Tùy chọn:" in result.out
+    assert "Hiện hướng dẫn này rồi thoát." in result.out
+    for english in ("Show this message", "Options:", "Arguments:", "[default:", "[required]"):
+        assert english not in result.out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_parameter_has_vietnamese_help(name: str) -> None:
+    command = COMMAND.commands[name]  # type: ignore[attr-defined]
+    assert command.help and _VIETNAMESE.search(command.help), name
+    for param in command.params:
+        text = getattr(param, "help", None)
+        assert text and _VIETNAMESE.search(text), f"{name} {param.name}"
+
+
+def test_usage_errors_are_vietnamese(cli: Runner) -> None:
+    result = cli("list", "--khong-co")
+    assert result.code == 2
+    assert result.err.startswith("Lỗi: không có tùy chọn --khong-co")
+    result = cli("lis")
+    assert result.code == 2
+    assert "Không có lệnh 'lis'" in result.err
