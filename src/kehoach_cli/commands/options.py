@@ -16,6 +16,7 @@ PlanPaths = Annotated[
         help="Tệp hoặc thư mục kế hoạch (.yaml); mặc định: mọi kế hoạch trong ./plans/. "
         "Có thể dùng nhiều lần.",
         show_default=False,
+        metavar="ĐƯỜNG_DẪN",
     ),
 ]
 
