@@ -127,7 +127,12 @@ class Workspace:
         if plan_key and plan_key not in {p.key for p in self.plans}:
             keys = ", ".join(p.key for p in self.plans)
             raise NotFound(f"không có kế hoạch “{plan_key}”; các kế hoạch hiện có: {keys}")
-        known = [t.task.ma for t in self.tasks()] + [t.qualified for t in self.tasks()]
+        ids = list(dict.fromkeys(t.task.ma for t in self.tasks()))
+        known = ids + [t.qualified for t in self.tasks()]
         close = difflib.get_close_matches(ref, known, n=3, cutoff=0.5)
-        hint = f"; có phải ý là: {', '.join(close)}?" if close else ""
+        if close:
+            hint = f"; có phải ý là: {', '.join(close)}?"
+        else:
+            shown = ", ".join(ids[:30]) + (", ..." if len(ids) > 30 else "")
+            hint = f"; các nhiệm vụ hiện có: {shown}"
         raise NotFound(f"không có nhiệm vụ “{ref}”{hint}")
