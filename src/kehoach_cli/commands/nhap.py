@@ -103,27 +103,10 @@ def _registry(paths: list[Path] | None) -> tuple[list[Body], str | None]:
 
 
 def _write(path: Path, text: str, overwrite: bool) -> None:
-    """Write through a temporary file in the same folder, then rename: never a torn file."""
-    import os
-    import tempfile
+    """Write the YAML whole or not at all, never over a file unless asked (atomic.py)."""
+    from kehoach_cli.atomic import write_text
 
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise KehoachError(f"{path}: không ghi được ({exc.strerror})", ExitCode.IO) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        if path.exists() and not overwrite:  # created meanwhile by someone else
-            raise Conflict(f"{path}: tệp đã có; dùng --ghi-de để ghi đè")
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise KehoachError(f"{path}: không ghi được ({exc.strerror})", ExitCode.IO) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text, overwrite=overwrite)
 
 
 def _validate(output: Path | None, text: str) -> list[Problem]:

@@ -1,0 +1,55 @@
+"""Whole-file writes: never torn, never over a file that appeared meanwhile."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+
+from kehoach_cli import atomic
+from kehoach_cli.errors import Conflict, ExitCode, KehoachError
+
+
+def test_creates_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "bao-cao.yaml"
+    atomic.write_text(target, "một\n", overwrite=False)
+    with pytest.raises(Conflict, match="--ghi-de"):
+        atomic.write_text(target, "hai\n", overwrite=False)
+    assert target.read_text(encoding="utf-8") == "một\n"
+    atomic.write_text(target, "hai\n", overwrite=True)
+    assert target.read_text(encoding="utf-8") == "hai\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.yaml"]
+
+
+def test_a_file_created_by_another_writer_meanwhile_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "kh12.yaml"
+    real_mkstemp = tempfile.mkstemp
+
+    def racing_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        made = real_mkstemp(*args, **kwargs)
+        target.write_text("của người kia\n", encoding="utf-8")  # the other writer wins
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", racing_mkstemp)
+    with pytest.raises(Conflict):
+        atomic.write_text(target, "của tôi\n", overwrite=False)
+    assert target.read_text(encoding="utf-8") == "của người kia\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kh12.yaml"]
+
+
+def test_crash_halfway_leaves_old_file_and_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "bao-cao.docx"
+    target.write_bytes(b"old")
+
+    def half_then_crash(handle: BinaryIO) -> None:
+        handle.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(KehoachError) as caught:
+        atomic.write_file(target, half_then_crash, overwrite=True)
+    assert caught.value.exit_code == ExitCode.IO
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.docx"]
