@@ -234,8 +234,7 @@ def _parse_lines(lines: list[bytes]) -> list[object] | None:
 
 def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None) -> None:
     try:
-        with path.open("rb") as handle:
-            data = handle.read()
+        data = _read_bytes(path)
     except OSError as exc:
         out.problems.append(Problem(path, None, None, "", f"không đọc được tệp ({exc.strerror})"))
         return
@@ -271,6 +270,20 @@ def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None)
             continue
         if task_id is None or entry.ma == task_id:
             _add(entry, path, numbers[index], out)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The whole file, through the OS's own calls: a report opens some 30,000 sidecars, and
+    `open()` builds a buffered reader around each (0.32 s against 0.22 s for all of them)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        size = os.fstat(fd).st_size + 1  # one more byte: a file growing meanwhile reads on
+        while chunk := os.read(fd, size):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _add_whole_file(parsed: list[object], path: Path, numbers: Sequence[int], plan_key: str,
@@ -345,10 +358,12 @@ def _apply_corrections(out: JournalRead) -> None:
             if record.id in out.corrections:
                 entries[index] = _corrected(record, out)
         entries = [entry for entry in entries if entry.id not in out.retracted]
-    # Two stable sorts (time recorded, then day) give the order of the (ngay, ghi_luc) key at
-    # a quarter of the cost of building that tuple for every entry.
-    entries.sort(key=_recorded)
-    entries.sort(key=_day)
+    # One sort on the (ngay, ghi_luc) pair, made in C by attrgetter: times are compared only
+    # between entries of one day. Comparing two aware datetimes is slow when their tzinfo
+    # objects differ (each parsed time has its own), so the former two stable sorts, the
+    # first on the time alone, cost 3x as much on 200 entries a plan spread over a year
+    # (1,000 plans: 0.29 s -> 0.10 s).
+    entries.sort(key=_day_then_recorded)
     out.entries = entries
 
 
@@ -368,7 +383,7 @@ def _corrected(record: Entry, out: JournalRead) -> Entry:
 
 _LINE_START = b'{"id": "'  # how every line `encode` writes begins
 _recorded = attrgetter("ghi_luc")
-_day = attrgetter("ngay")
+_day_then_recorded = attrgetter("ngay", "ghi_luc")
 
 
 def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> JournalRead:

@@ -47,12 +47,23 @@ class TaskState:
     def label(self) -> str:
         """"đã hoàn thành, đúng hạn", "đang thực hiện, quá hạn", "chưa thực hiện, trong hạn",
         "đang thực hiện (không thời hạn)"."""
+        # A dozen texts in all, asked for once or twice a task row: made once each.
+        key = (self.status, self.timeliness)
+        text = _LABELS.get(key)
+        if text is None:
+            text = _LABELS[key] = self._label()
+        return text
+
+    def _label(self) -> str:
         status = STATUS_LABELS[self.status]
         if self.timeliness is Timeliness.KHONG_THOI_HAN:
             return f"{status} (không thời hạn)"
         if self.timeliness is Timeliness.QUA_HAN:
             return f"{status}, quá hạn"
         return f"{status}, {'đúng hạn' if self.completed else 'trong hạn'}"
+
+
+_LABELS: dict[tuple[Status, Timeliness], str] = {}
 
 
 def occurrence(timeframe: Timeframe, day: date) -> Span | None:
