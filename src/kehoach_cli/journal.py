@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import gc
 import json
+import marshal
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound
+from kehoach_cli.journal_cache import JournalCache, Stamp, open_cache, stamp_of
 from kehoach_cli.journal_format import RecordError, decode, encode
 from kehoach_cli.problems import Problem
 from kehoach_cli.text import fold
@@ -232,7 +234,18 @@ def _parse_lines(lines: list[bytes]) -> list[object] | None:
     return values if len(values) == len(lines) else None
 
 
-def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None) -> None:
+def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None,
+               store: JournalCache | None = None) -> None:
+    stamp: Stamp | None = None
+    if store is not None:
+        try:
+            stamp = stamp_of(os.stat(path))
+        except OSError:
+            stamp = None
+        cached = store.get(path.name, stamp) if stamp is not None else None
+        if cached is not None and _add_whole_file(cached, path, range(1, len(cached) + 1),
+                                                  plan_key, out, None):
+            return
     try:
         data = _read_bytes(path)
     except OSError as exc:
@@ -255,7 +268,12 @@ def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None)
                                             and raw.rstrip().endswith(b"}"))]
         lines = [lines[number - 1] for number in numbers]
     parsed = _parse_lines(lines)
+    # The values are marshalled before decoding, which rewrites them in place.
+    snapshot = (marshal.dumps(parsed) if store is not None and stamp is not None
+                and parsed is not None and store.settled(stamp) else None)
     if parsed is not None and _add_whole_file(parsed, path, numbers, plan_key, out, task_id):
+        if store is not None and stamp is not None and snapshot is not None:
+            store.put(path.name, stamp, snapshot)
         return
     # Line by line, from the bytes again (decoding consumed the parsed values).
     loads = json.loads
@@ -398,8 +416,14 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for path in journal_files(loaded_plan):
-            _read_file(path, loaded_plan.key, out, task_id)
+        files = journal_files(loaded_plan)
+        # Whole-journal reads (reports, lists) go through the cache; a task's history reads
+        # only the lines that mention it, which is already cheap.
+        store = open_cache(files[0].parent) if files and task_id is None else None
+        for path in files:
+            _read_file(path, loaded_plan.key, out, task_id, store)
+        if store is not None:
+            store.save()
         _apply_corrections(out)
     finally:
         if collecting:

@@ -1,0 +1,91 @@
+"""The parsed-journal cache: it saves work, never hides a change or a damaged line."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from kehoach_cli import journal, journal_cache
+from kehoach_cli.plans import LoadedPlan, load_plan
+from tests.test_journal import make, sidecar
+
+
+@pytest.fixture
+def plan(workspace: Path) -> LoadedPlan:
+    return load_plan(workspace / "plans" / "kh160.yaml")
+
+
+def _age(path: Path, seconds: int = 60) -> None:
+    """Make a file look settled: caching skips files modified in the last seconds."""
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+def _cached_names(plan: LoadedPlan) -> set[str]:
+    store = journal_cache.JournalCache(journal.sidecar_dir(plan.path))
+    return set(store.files)
+
+
+def test_settled_files_are_cached_and_read_back_the_same(plan: LoadedPlan) -> None:
+    for n in range(3):
+        journal.append_entry(plan, make(f"a{n:09d}", day=n + 1))
+    _age(sidecar(plan))
+    first = journal.read_journal(plan)
+    assert _cached_names(plan) == {sidecar(plan).name}
+    again = journal.read_journal(plan)
+    assert again.entries == first.entries
+    assert [e.id for e in again.entries] == ["a000000000", "a000000001", "a000000002"]
+
+
+def test_fresh_files_are_not_cached(plan: LoadedPlan) -> None:
+    journal.append_entry(plan, make("b000000000"))
+    journal.read_journal(plan)
+    assert _cached_names(plan) == set()
+
+
+def test_an_append_after_caching_is_seen(plan: LoadedPlan) -> None:
+    journal.append_entry(plan, make("c000000000", day=1))
+    _age(sidecar(plan))
+    journal.read_journal(plan)
+    journal.append_entry(plan, make("c000000001", day=2))
+    assert [e.id for e in journal.read_journal(plan).entries] == ["c000000000", "c000000001"]
+
+
+def test_a_line_torn_after_caching_is_reported(plan: LoadedPlan) -> None:
+    journal.append_entry(plan, make("d000000000"))
+    _age(sidecar(plan))
+    journal.read_journal(plan)
+    with sidecar(plan).open("ab") as handle:
+        handle.write(b'{"id": "d0000')
+    _age(sidecar(plan))
+    read = journal.read_journal(plan)
+    assert [e.id for e in read.entries] == ["d000000000"]
+    assert [(p.line, "cắt dở" in p.message) for p in read.problems] == [(2, True)]
+    assert journal.read_journal(plan).problems == read.problems  # damage is never cached
+
+
+def test_a_corrupt_cache_file_is_ignored(plan: LoadedPlan) -> None:
+    journal.append_entry(plan, make("e000000000"))
+    _age(sidecar(plan))
+    journal.read_journal(plan)
+    store = journal_cache.JournalCache(journal.sidecar_dir(plan.path))
+    store.path.write_bytes(b"\x00not marshal at all")
+    assert [e.id for e in journal.read_journal(plan).entries] == ["e000000000"]
+    assert _cached_names(plan) == {sidecar(plan).name}  # rewritten whole
+
+
+def test_cached_values_are_still_validated(plan: LoadedPlan) -> None:
+    """A cache entry that no longer decodes (edited by hand) falls back to the file."""
+    journal.append_entry(plan, make("f000000000"))
+    _age(sidecar(plan))
+    journal.read_journal(plan)
+    store = journal_cache.JournalCache(journal.sidecar_dir(plan.path))
+    name = sidecar(plan).name
+    stamp, _ = store.files[name]
+    store.put(name, stamp, marshal.dumps([{"id": "không phải bản ghi"}]))
+    store.save()
+    assert [e.id for e in journal.read_journal(plan).entries] == ["f000000000"]
