@@ -15,13 +15,11 @@ and an existing file is only replaced with `overwrite`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kehoach_cli.dates import format_date
-from kehoach_cli.errors import Conflict, ExitCode, KehoachError
+from kehoach_cli.errors import Conflict
 from kehoach_cli.model import PlanMeta
 from kehoach_cli.report_render import (
     bodies_text,
@@ -350,44 +348,11 @@ def build_document(report: Report) -> Any:
 
 
 def write_docx(report: Report, target: Path, *, overwrite: bool = False) -> None:
-    """Write the draft to `target` through a temporary file in the same folder; refuse to
-    replace an existing file unless `overwrite`."""
-    if target.exists() and not overwrite:
+    """Write the draft to `target` whole or not at all (atomic.py); refuse to replace an
+    existing file unless `overwrite`."""
+    from kehoach_cli.atomic import write_file
+
+    if target.exists() and not overwrite:  # before building: the check is cheap, the build not
         raise Conflict(f"{target}: tệp đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác")
     document = build_document(report)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".docx.tmp",
-                                         dir=folder)
-    except OSError as exc:
-        raise KehoachError(f"{folder}: không ghi được ({exc.strerror or exc})", ExitCode.IO) from None
-    temp = Path(temp_name)
-    try:
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is not
-        with os.fdopen(fd, "wb") as handle:
-            document.save(handle)
-        if overwrite:
-            os.replace(temp, target)
-        else:
-            _link_new(temp, target)
-    except OSError as exc:
-        raise KehoachError(f"{target}: không ghi được ({exc.strerror or exc})", ExitCode.IO) from None
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _link_new(temp: Path, target: Path) -> None:
-    """Put `temp` at `target` only if nothing is there, even if a file appeared meanwhile."""
-    try:
-        os.link(temp, target)
-    except FileExistsError:
-        raise Conflict(f"{target}: tệp đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác") from None
-    except OSError:
-        # File systems without hard links (some network shares, FAT): checked above.
-        os.replace(temp, target)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_file(target, document.save, overwrite=overwrite)
