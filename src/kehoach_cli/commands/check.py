@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from kehoach_cli.errors import ExitCode
+from kehoach_cli.render import shown_path
 
 
 def check(
@@ -51,12 +52,4 @@ def check(
         print(f"Có {len(problems)} lỗi trong {len(paths)} tệp.", file=sys.stderr)
         raise typer.Exit(ExitCode.INVALID_PLAN)
     noun = "tệp" if len(paths) == 1 else f"{len(paths)} tệp"
-    print(f"Hợp lệ: {noun} kế hoạch không có lỗi ({', '.join(_shown(p) for p in paths)}).")
-
-
-def _shown(path: Path) -> str:
-    """The path relative to the working folder when it is inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    print(f"Hợp lệ: {noun} kế hoạch không có lỗi ({', '.join(shown_path(p) for p in paths)}).")

@@ -7,12 +7,12 @@ original; nothing in a sidecar is ever rewritten or removed.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from kehoach_cli.commands.options import PlanPaths
+from kehoach_cli.render import shown_path
 
 if TYPE_CHECKING:
     from kehoach_cli.journal import Found
@@ -53,13 +53,6 @@ EntryId = Annotated[
 ]
 
 
-def _where(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def log(
     ma: Annotated[str, typer.Argument(help="Mã nhiệm vụ: 3.2, hoặc kh160:3.2 khi có nhiều kế "
                                       "hoạch.", show_default=False, metavar="MÃ_NHIỆM_VỤ")],
@@ -93,7 +86,7 @@ def log(
     )
     path = journal.append_entry(ref.plan, entry)
     print(f"Đã ghi nhận {entry.id}: nhiệm vụ {ref.qualified}, {entry.don_vi}, ngày "
-          f"{format_date(entry.ngay)} (vào {_where(path)}).")
+          f"{format_date(entry.ngay)} (vào {shown_path(path)}).")
 
 
 def sua(
@@ -131,7 +124,7 @@ def sua(
         nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
     )
     path = journal.append_entry(found.plan, fix)
-    print(f"Đã sửa ghi nhận {original.id} (bản sửa {fix.id}, vào {_where(path)}).")
+    print(f"Đã sửa ghi nhận {original.id} (bản sửa {fix.id}, vào {shown_path(path)}).")
 
 
 def huy(
@@ -159,7 +152,7 @@ def huy(
     record = journal_input.retraction(found.entry, found.current, ly_do=ly_do,
                                       nguoi_ghi=settings.nguoi_ghi, now=clock.now())
     path = journal.append_entry(found.plan, record)
-    print(f"Đã hủy ghi nhận {found.entry.id} (bản hủy {record.id}, vào {_where(path)}).")
+    print(f"Đã hủy ghi nhận {found.entry.id} (bản hủy {record.id}, vào {shown_path(path)}).")
 
 
 def _refuse_retracted(found: Found) -> None:

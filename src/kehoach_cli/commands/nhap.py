@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from kehoach_cli.errors import Conflict, ExitCode, KehoachError, PlanInvalid
+from kehoach_cli.render import shown_path
 
 if TYPE_CHECKING:
     from kehoach_cli.model import Body
@@ -96,7 +97,7 @@ def _registry(paths: list[Path] | None) -> tuple[list[Body], str | None]:
             print(f"Bỏ qua danh mục đơn vị của {path}: kế hoạch có lỗi (chạy kehoach check).",
                   file=sys.stderr)
             continue
-        used.append(_shown(path))
+        used.append(shown_path(path))
         for body in plan.don_vi:
             bodies.setdefault(body.ma, body)
     return list(bodies.values()), ", ".join(used) or None
@@ -120,10 +121,3 @@ def _validate(output: Path | None, text: str) -> list[Problem]:
         return validate_text(Path("(đầu ra)"), text)[1]
     except PlanInvalid as exc:
         return exc.problems
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
