@@ -78,14 +78,25 @@ def test_a_corrupt_cache_file_is_ignored(plan: LoadedPlan) -> None:
     assert _cached_names(plan) == {sidecar(plan).name}  # rewritten whole
 
 
-def test_cached_values_are_still_validated(plan: LoadedPlan) -> None:
-    """A cache entry that no longer decodes (edited by hand) falls back to the file."""
+def test_a_cache_that_fails_its_checksum_is_ignored(plan: LoadedPlan) -> None:
     journal.append_entry(plan, make("f000000000"))
     _age(sidecar(plan))
     journal.read_journal(plan)
     store = journal_cache.JournalCache(journal.sidecar_dir(plan.path))
-    name = sidecar(plan).name
-    stamp, _ = store.files[name]
-    store.put(name, stamp, marshal.dumps([{"id": "không phải bản ghi"}]))
-    store.save()
+    data = bytearray(store.path.read_bytes())
+    position = data.index(b"f000000000")
+    data[position:position + 10] = b"x999999999"  # a flipped id: same length, wrong CRC
+    store.path.write_bytes(bytes(data))
     assert [e.id for e in journal.read_journal(plan).entries] == ["f000000000"]
+
+
+def test_rows_rebuild_the_same_entries(plan: LoadedPlan) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from kehoach_cli.journal_format import from_row, to_row
+    from kehoach_cli.status import Status
+
+    entry = make("g000000000", trang_thai=Status.HOAN_THANH, minh_chung="05-BC/MTTQ",
+                 so_lieu={"số cuộc": 3.0}, sua_cho="a000000000",
+                 ghi_luc=datetime(2025, 11, 20, 9, 30, 1, 5000, tzinfo=timezone(timedelta(hours=7))))
+    assert from_row(marshal.loads(marshal.dumps(to_row(entry))), "kh160") == entry

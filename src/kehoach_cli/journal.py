@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import gc
 import json
-import marshal
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -46,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound
 from kehoach_cli.journal_cache import JournalCache, Stamp, open_cache, stamp_of
-from kehoach_cli.journal_format import RecordError, decode, encode
+from kehoach_cli.journal_format import RecordError, decode, encode, from_row, to_row
 from kehoach_cli.problems import Problem
 from kehoach_cli.text import fold
 
@@ -242,10 +241,14 @@ def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None,
             stamp = stamp_of(os.stat(path))
         except OSError:
             stamp = None
-        cached = store.get(path.name, stamp) if stamp is not None else None
-        if cached is not None and _add_whole_file(cached, path, range(1, len(cached) + 1),
-                                                  plan_key, out, None):
-            return
+        rows = store.get(path.name, stamp) if stamp is not None else None
+        if rows is not None:
+            try:
+                entries = [from_row(row, plan_key) for row in rows]
+            except (TypeError, ValueError, KeyError):  # a row of an older shape: read the file
+                entries = None
+            if entries is not None and _add_entries(entries, path, range(1, len(rows) + 1), out):
+                return
     try:
         data = _read_bytes(path)
     except OSError as exc:
@@ -268,13 +271,12 @@ def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None,
                                             and raw.rstrip().endswith(b"}"))]
         lines = [lines[number - 1] for number in numbers]
     parsed = _parse_lines(lines)
-    # The values are marshalled before decoding, which rewrites them in place.
-    snapshot = (marshal.dumps(parsed) if store is not None and stamp is not None
-                and parsed is not None and store.settled(stamp) else None)
-    if parsed is not None and _add_whole_file(parsed, path, numbers, plan_key, out, task_id):
-        if store is not None and stamp is not None and snapshot is not None:
-            store.put(path.name, stamp, snapshot)
-        return
+    if parsed is not None:
+        added = _add_whole_file(parsed, path, numbers, plan_key, out, task_id)
+        if added is not None:
+            if store is not None and stamp is not None and store.settled(stamp):
+                store.put(path.name, stamp, [to_row(entry) for entry in added])
+            return
     # Line by line, from the bytes again (decoding consumed the parsed values).
     loads = json.loads
     for index, raw in enumerate(lines):
@@ -305,21 +307,28 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _add_whole_file(parsed: list[object], path: Path, numbers: Sequence[int], plan_key: str,
-                    out: JournalRead, task_id: str | None) -> bool:
-    """Add every record of a file whose lines are all good, in a few C-level passes.
+                    out: JournalRead, task_id: str | None) -> list[Entry] | None:
+    """Add every record of a file whose lines are all good, in a few C-level passes, and
+    return them.
 
-    Returns False, having added nothing, when a line is not a record or an id repeats: the
+    Returns None, having added nothing, when a line is not a record or an id repeats: the
     caller then goes line by line to report exactly where. `parsed` is used up either way.
     """
     try:
         entries = [decode(value, plan_key) for value in parsed]
     except RecordError:
-        return False
+        return None
     if task_id is not None:
         kept = [(entry, number) for entry, number in zip(entries, numbers, strict=True)
                 if entry.ma == task_id]
         entries = [entry for entry, _ in kept]
         numbers = [number for _, number in kept]
+    return entries if _add_entries(entries, path, numbers, out) else None
+
+
+def _add_entries(entries: list[Entry], path: Path, numbers: Sequence[int],
+                 out: JournalRead) -> bool:
+    """Add a file's entries unless an id repeats (then nothing is added)."""
     ids = [entry.id for entry in entries]
     if len(set(ids)) != len(ids) or not out.by_id.keys().isdisjoint(ids):
         return False

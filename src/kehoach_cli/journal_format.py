@@ -167,3 +167,38 @@ def to_json(entry: Entry) -> dict[str, Any]:
         "sua_cho": entry.sua_cho,
         "huy": entry.huy,
     }
+
+
+# --- rows: the compact form the journal cache keeps (journal_cache.py) ----------------------
+# A row holds the values of an entry that `decode` has already checked, as plain values
+# `marshal` can store: rebuilding an entry from it skips parsing JSON and every check.
+
+Row = tuple[str, str, int, str, str, str, str, str | None, str | None, dict[str, float],
+            str | None, bool]
+_from_ordinal = date.fromordinal
+_from_iso = datetime.fromisoformat
+_STATUS_OF_ROW: dict[str | None, Status | None] = {None: None}
+_STATUS_OF_ROW.update(_STATUS)
+
+
+def to_row(entry: Entry) -> Row:
+    """The row of a decoded entry (the plan key is not kept: the folder names the plan)."""
+    return (entry.id, entry.ma, entry.ngay.toordinal(), entry.don_vi, entry.nguoi_ghi,
+            entry.ghi_luc.isoformat(), entry.noi_dung,
+            entry.trang_thai.value if entry.trang_thai else None, entry.minh_chung,
+            entry.so_lieu, entry.sua_cho, entry.huy)
+
+
+def from_row(row: Row, plan_key: str) -> Entry:
+    """The entry a row holds; equal to the entry `decode` built when the row was made."""
+    (entry_id, ma, day, don_vi, who, when, note, status, evidence, figures, fixes,
+     retract) = row
+    values = {"id": entry_id, "ke_hoach": plan_key, "ma": ma, "ngay": _from_ordinal(day),
+              "don_vi": don_vi, "nguoi_ghi": who, "ghi_luc": _from_iso(when),
+              "noi_dung": note, "trang_thai": _STATUS_OF_ROW[status], "minh_chung": evidence,
+              "so_lieu": figures, "sua_cho": fixes, "huy": retract}
+    if not _FAST_BUILD:
+        return Entry(**values)  # type: ignore[arg-type]
+    entry: Entry = _new_entry(Entry)
+    _set_dict(entry, "__dict__", values)
+    return entry
