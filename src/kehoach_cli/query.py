@@ -242,7 +242,8 @@ def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
             found = _assignments(task, codes, registry) if codes else _all_assignments(task)
             if flt.roles:
                 found = [a for a in found if a.role in flt.roles]
-            if not found:
+            # Without --don-vi or --vai-tro every task is kept, even one no body holds yet.
+            if not found and (codes or flt.roles):
                 continue
             status = latest_status(entries, task.ma, reporters) if entries else None
             if flt.statuses and (status or Status.CHUA_THUC_HIEN) not in flt.statuses:
