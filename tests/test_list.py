@@ -283,7 +283,11 @@ def test_without_filter_lists_a_task_no_body_is_assigned_yet(workspace: Path, cl
     # A task whose bodies are still to be decided (no role lines) is still a task of the plan.
     plan = workspace / "plans" / "kh160.yaml"
     text = plan.read_text(encoding="utf-8")
-    block = "        chi_dao: [ĐU]\n        # Mặt trận Tổ quốc và các tổ chức chính trị - xã hội phường; các chi bộ trực thuộc\n        # Đảng ủy.\n        tham_muu_thuc_hien: [MTTQ, CT-XH, CB]\n        thoi_gian: Thường xuyên\n"
+    block = ("        chi_dao: [ĐU]\n"
+             "        # Mặt trận Tổ quốc và các tổ chức chính trị - xã hội phường; các chi bộ trực thuộc\n"
+             "        # Đảng ủy.\n"
+             "        tham_muu_thuc_hien: [MTTQ, CT-XH, CB]\n"
+             "        thoi_gian: Thường xuyên\n")
     assert text.endswith(block)
     plan.write_text(text[: -len(block)] + "        thoi_gian: Thường xuyên\n", encoding="utf-8")
     assert ids(cli) == ALL
