@@ -56,3 +56,11 @@ def test_usage_errors_are_vietnamese(cli: Runner) -> None:
     result = cli("lis")
     assert result.code == 2
     assert "Không có lệnh 'lis'" in result.err
+
+
+def test_number_option_errors_are_vietnamese(cli: Runner) -> None:
+    for value in ("-1", "abc"):
+        result = cli("nhat-ky", "--so-dong", value)
+        assert result.code == 2
+        assert result.err.startswith("Lỗi: giá trị không hợp lệ cho '--so-dong'"), result.err
+        assert " is not " not in result.err and "range" not in result.err, result.err

@@ -28,6 +28,10 @@ _MESSAGES = [
 _PHRASES = [
     (" is not one of ", " không phải một trong "),
     (" is not a valid integer.", " không phải số nguyên."),
+    (" is not a valid integer range.", " không phải số nguyên."),
+    (" is not a valid int range.", " không phải số nguyên."),
+    (" is not in the range x>=0.", " phải là số nguyên từ 0 trở lên."),
+    (" is not in the range ", " nằm ngoài khoảng cho phép "),
     ("Did you mean", "Có phải ý là"),
     (" does not exist.", " không tồn tại."),
     ("Path ", "Đường dẫn "),
