@@ -182,6 +182,8 @@ BAD_INPUTS = [
     (["3.2", "x", "-u", "MTTQ", "-s", "kinh phí=1.000"], 2, "một nghìn hay một phẩy"),
     (["3.2", "x", "-u", "MTTQ", "-s", "a=1", "-s", "a=2"], 2, "ghi hai lần"),
     (["3.2", "x", "-u", "MTTQ", "-m", "dòng\nhai"], 2, "minh chứng có ký tự điều khiển"),
+    (["3.2", "x", "-u", "MTTQ", "-m", " "], 2,
+     "minh chứng đang để trống: hãy ghi số văn bản minh chứng, hoặc bỏ --minh-chung"),
 ]
 
 
@@ -274,6 +276,9 @@ def test_huy_withdraws_an_entry_but_keeps_its_record(workspace: Path, cli: Runne
     assert lines[2]["huy"] is True and lines[2]["noi_dung"] == "ghi nhầm nhiệm vụ"
     raw = cli("nhat-ky", "--day-du", "-d", "md").out
     assert f"hủy {gone}" in raw
+    empty_reason = cli("huy", kept, "--ly-do", "")
+    assert empty_reason.code == 2
+    assert "lý do hủy đang để trống: hãy ghi vì sao hủy, hoặc bỏ --ly-do" in empty_reason.err
     again = cli("huy", gone)
     assert again.code == 5 and "đã bị hủy" in again.err
     assert cli("sua", gone, "mới").code == 5

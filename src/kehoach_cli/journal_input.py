@@ -35,11 +35,12 @@ _INTEGER = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^(\d+)([.,])(\d+)$")
 
 
-def clean_text(value: str, label: str, limit: int, multiline: bool = True) -> str:
+def clean_text(value: str, label: str, limit: int, multiline: bool = True,
+               empty_hint: str = "hãy ghi đã làm gì") -> str:
     """NFC text with line ends unified; refuses empty, over-long and control characters."""
     text = nfc(value).replace("\r\n", "\n").strip()
     if not text:
-        raise KehoachError(f"{label} đang để trống: hãy ghi đã làm gì")
+        raise KehoachError(f"{label} đang để trống: {empty_hint}")
     if len(text) > limit:
         raise KehoachError(f"{label} dài {_thousands(len(text))} ký tự, quá giới hạn "
                            f"{_thousands(limit)}; hãy tóm tắt lại, chi tiết để ở văn bản minh chứng")
@@ -81,7 +82,8 @@ def parse_figures(items: list[str]) -> dict[str, float]:
         if not sep or not name:
             raise KehoachError(f"số liệu “{item}” phải có dạng TÊN=SỐ, "
                                "ví dụ --so-lieu \"số cuộc giám sát=3\"")
-        name = clean_text(name, f"tên số liệu “{name}”", MAX_FIGURE_NAME, multiline=False)
+        name = clean_text(name, f"tên số liệu “{name}”", MAX_FIGURE_NAME, multiline=False,
+                          empty_hint="hãy ghi tên số liệu")
         if name in figures:
             raise KehoachError(f"số liệu “{name}” ghi hai lần: mỗi tên chỉ ghi một lần")
         figures[name] = parse_number(number, name)
@@ -184,7 +186,8 @@ def _status(text: str | None) -> Status | None:
 def _evidence(text: str | None) -> str | None:
     if text is None:
         return None
-    return clean_text(text, "minh chứng", MAX_EVIDENCE, multiline=False)
+    return clean_text(text, "minh chứng", MAX_EVIDENCE, multiline=False,
+                      empty_hint="hãy ghi số văn bản minh chứng, hoặc bỏ --minh-chung")
 
 
 def amendment(
@@ -235,6 +238,7 @@ def amendment(
 def retraction(original: Entry, current: Entry, *, ly_do: str | None, nguoi_ghi: str,
                now: datetime) -> Entry:
     """A record that withdraws `original`; the reason is kept as its note."""
-    reason = DEFAULT_RETRACT_REASON if ly_do is None else clean_text(ly_do, "lý do hủy", MAX_NOTE)
+    reason = DEFAULT_RETRACT_REASON if ly_do is None else clean_text(
+        ly_do, "lý do hủy", MAX_NOTE, empty_hint="hãy ghi vì sao hủy, hoặc bỏ --ly-do")
     return replace(current, id=new_id(), sua_cho=original.id, huy=True, noi_dung=reason,
                    nguoi_ghi=nguoi_ghi, ghi_luc=now)
