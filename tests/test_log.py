@@ -149,6 +149,18 @@ def test_log_without_body_on_a_shared_task_asks_which(small_plan: Path, cli: Run
                          "cho: UBND, MTTQ\n"
 
 
+def test_log_on_a_task_no_body_holds_says_so(small_plan: Path, cli: Runner) -> None:
+    plan = small_plan / "plans" / "kh9.yaml"
+    plan.write_text(SINGLE_BODY_PLAN + '      - ma: "1.3"\n        noi_dung: Chưa giao.\n',
+                    encoding="utf-8")
+    for args in (["1.3", "đã làm"], ["1.3", "đã làm", "-u", "MTTQ"]):
+        result = cli("log", *args)
+        assert result.code in (2, 3)
+        assert "nhiệm vụ 1.3 chưa giao cho đơn vị nào" in result.err, result.err
+        assert not result.err.rstrip().endswith(":")
+    assert not (small_plan / "plans" / "kh9.nhat-ky").exists()
+
+
 def test_log_before_the_plan_date_is_refused(small_plan: Path, cli: Runner) -> None:
     result = cli("log", "1.1", "đã làm", "--ngay", "31/5/2025")
     assert result.code == 2

@@ -126,6 +126,9 @@ def reporting_body(plan: LoadedPlan, task: Task, text: str | None) -> str:
     """
     from kehoach_cli.bodies import registry_of, resolve_body, task_roles_for
 
+    if not _assigned(task):
+        raise NotFound(f"nhiệm vụ {task.ma} chưa giao cho đơn vị nào: hãy ghi đơn vị thực hiện "
+                       "(tham_muu_thuc_hien, chu_tri, phoi_hop) vào nhiệm vụ trong tệp kế hoạch")
     if text is None or not text.strip():
         doers = [code for code in task.tham_muu_thuc_hien + task.chu_tri + task.phoi_hop]
         unique = list(dict.fromkeys(doers))
