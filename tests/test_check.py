@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 
@@ -180,3 +181,13 @@ def test_damaged_journal_line_is_reported(workspace: Path, cli: Runner,
     result = cli("check")
     assert result.code == ExitCode.INVALID_PLAN
     assert f"{sidecar.relative_to(workspace)}:2: dòng cuối bị cắt dở" in result.err
+
+
+def test_same_plan_named_twice_is_read_once(workspace: Path, cli: Runner) -> None:
+    # `-k plans -k plans/kh160.yaml` (or the same file twice) is one plan, not two with one key.
+    for args in (["-k", "plans", "-k", "plans/kh160.yaml"],
+                 ["-k", "plans/kh160.yaml", "-k", str(workspace / "plans" / "kh160.yaml")]):
+        result = cli("list", *args, "-d", "json")
+        assert result.code == 0, result.err
+        assert len(json.loads(result.out)) == 11
+    assert cli("check", "plans/kh160.yaml", "plans/kh160.yaml").code == 0

@@ -45,7 +45,15 @@ def plan_files(paths: Sequence[Path] | None, cwd: Path | None = None) -> list[Pa
             raise NotFound(f"{given}: không tìm thấy tệp hoặc thư mục kế hoạch")
     if not found:
         raise NotFound(f"không có tệp kế hoạch (.yaml) nào trong {', '.join(map(str, paths))}")
-    return found
+    # A file named twice (`-k plans -k plans/kh160.yaml`) is one plan, read once.
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for path in found:
+        real = path.resolve()
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique
 
 
 @dataclass(frozen=True)
