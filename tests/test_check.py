@@ -191,3 +191,15 @@ def test_same_plan_named_twice_is_read_once(workspace: Path, cli: Runner) -> Non
         assert result.code == 0, result.err
         assert len(json.loads(result.out)) == 11
     assert cli("check", "plans/kh160.yaml", "plans/kh160.yaml").code == 0
+
+
+def test_os_errors_are_explained_in_vietnamese(workspace: Path, cli: Runner) -> None:
+    result = cli("report", "--ky", "quý III/2025", "--xuat", "khong-co-thu-muc/bc.docx")
+    assert result.code == ExitCode.IO
+    assert "không ghi được (thư mục hoặc tệp không tồn tại)" in result.err
+
+
+def test_plan_key_in_a_task_reference_ignores_case(workspace: Path, cli: Runner) -> None:
+    result = cli("show", "KH160:3.2", "-d", "json")
+    assert result.code == 0, result.err
+    assert '"ma": "3.2"' in result.out

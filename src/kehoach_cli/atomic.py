@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from kehoach_cli.errors import Conflict, ExitCode, KehoachError
+from kehoach_cli.errors import Conflict, ExitCode, KehoachError, os_reason
 
 
 def _exists_message(target: Path) -> str:
@@ -38,7 +38,7 @@ def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bo
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise KehoachError(f"{target}: không ghi được ({exc.strerror or exc})", ExitCode.IO) from None
+        raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
     temp = Path(temp_name)
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; outputs are not
@@ -51,7 +51,7 @@ def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bo
         else:
             _link_new(temp, target)
     except OSError as exc:
-        raise KehoachError(f"{target}: không ghi được ({exc.strerror or exc})", ExitCode.IO) from None
+        raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
     finally:
         temp.unlink(missing_ok=True)
 

@@ -7,6 +7,7 @@ traceback.
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -64,3 +65,25 @@ class Conflict(KehoachError):
     """The operation would overwrite or race with something."""
 
     exit_code = ExitCode.CONFLICT
+
+
+_OS_REASONS = {
+    errno.ENOENT: "thư mục hoặc tệp không tồn tại",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.EEXIST: "tệp đã có",
+    errno.EBUSY: "tệp đang được chương trình khác dùng",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the file system refused, in Vietnamese (the OS's own text is often English)."""
+    reason = _OS_REASONS.get(exc.errno or 0)
+    if reason is not None:
+        return reason
+    return exc.strerror or str(exc)

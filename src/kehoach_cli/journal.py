@@ -43,7 +43,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound
+from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound, os_reason
 from kehoach_cli.journal_cache import JournalCache, Stamp, open_cache, stamp_of
 from kehoach_cli.journal_format import RecordError, decode, encode, from_row, to_row
 from kehoach_cli.problems import Problem
@@ -163,7 +163,7 @@ def append_entry(loaded_plan: LoadedPlan, entry: Entry) -> Path:
         raise Conflict(f"{folder}: đang có người khác ghi nhật ký (khóa {LOCK_NAME} bị giữ quá "
                        f"{LOCK_TIMEOUT:.0f} giây); hãy thử lại sau") from None
     except OSError as exc:
-        raise KehoachError(f"{target}: không ghi được nhật ký ({exc.strerror or exc})",
+        raise KehoachError(f"{target}: không ghi được nhật ký ({os_reason(exc)})",
                            ExitCode.IO) from None
     return target
 
@@ -214,7 +214,7 @@ def journal_files(loaded_plan: LoadedPlan) -> list[Path]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
-        raise KehoachError(f"{folder}: không đọc được thư mục nhật ký ({exc.strerror})",
+        raise KehoachError(f"{folder}: không đọc được thư mục nhật ký ({os_reason(exc)})",
                            ExitCode.IO) from None
     return [folder / name for name in names]
 
@@ -252,7 +252,7 @@ def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None,
     try:
         data = _read_bytes(path)
     except OSError as exc:
-        out.problems.append(Problem(path, None, None, "", f"không đọc được tệp ({exc.strerror})"))
+        out.problems.append(Problem(path, None, None, "", f"không đọc được tệp ({os_reason(exc)})"))
         return
     if data.startswith(b"\xef\xbb\xbf"):  # saved by Notepad
         data = data[3:]

@@ -16,6 +16,7 @@ from kehoach_cli.errors import Ambiguous, NotFound, PlanInvalid
 from kehoach_cli.model import Section, Task
 from kehoach_cli.plans import LoadedPlan, load_plan
 from kehoach_cli.problems import format_problems
+from kehoach_cli.text import fold
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 DEFAULT_DIR = Path("plans")
@@ -121,10 +122,11 @@ class Workspace:
         """Resolve "3.2" or "kh160:3.2"; unknown or ambiguous references say what exists."""
         ref = ref.strip()
         plan_key, _, task_id = ref.rpartition(":")
+        wanted = fold(plan_key)  # "KH160:3.2" and "kh160:3.2" name the same plan
         task_id = task_id.strip().rstrip(".")
         matches = [
             t for t in self.tasks()
-            if t.task.ma == task_id and (not plan_key or t.plan.key == plan_key.strip())
+            if t.task.ma == task_id and (not plan_key or fold(t.plan.key) == wanted)
         ]
         if len(matches) == 1:
             return matches[0]
@@ -132,7 +134,7 @@ class Workspace:
             listed = ", ".join(m.qualified for m in matches)
             raise Ambiguous(f"nhiệm vụ “{ref}” có trong nhiều kế hoạch: {listed}; "
                             "hãy ghi rõ dạng KẾ_HOẠCH:MÃ")
-        if plan_key and plan_key not in {p.key for p in self.plans}:
+        if plan_key and wanted not in {fold(p.key) for p in self.plans}:
             keys = ", ".join(p.key for p in self.plans)
             raise NotFound(f"không có kế hoạch “{plan_key}”; các kế hoạch hiện có: {keys}")
         ids = list(dict.fromkeys(t.task.ma for t in self.tasks()))

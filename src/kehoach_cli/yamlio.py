@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from kehoach_cli.errors import PlanInvalid
+from kehoach_cli.errors import PlanInvalid, os_reason
 from kehoach_cli.problems import Problem, format_problems
 
 MAX_BYTES = 4 * 1024 * 1024  # a plan of 50 tasks is about 40 KB
@@ -73,7 +73,7 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         _fail(Problem(path, None, None, "", "đây là thư mục, không phải tệp"))
     except OSError as exc:
-        _fail(Problem(path, None, None, "", f"không đọc được tệp ({exc.strerror})"))
+        _fail(Problem(path, None, None, "", f"không đọc được tệp ({os_reason(exc)})"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kehoach_cli.errors import ExitCode, KehoachError, NotFound
+from kehoach_cli.errors import ExitCode, KehoachError, NotFound, os_reason
 
 SUFFIXES = (".docx", ".md", ".txt")
 MAX_BYTES = 20 * 1024 * 1024  # Word files with pictures are large; a plan's text is not
@@ -67,7 +67,7 @@ def read_source(path: Path) -> Source:
     except FileNotFoundError:
         raise NotFound(f"{path}: không tìm thấy tệp") from None
     except OSError as exc:
-        raise KehoachError(f"{path}: không đọc được tệp ({exc.strerror})", ExitCode.IO) from None
+        raise KehoachError(f"{path}: không đọc được tệp ({os_reason(exc)})", ExitCode.IO) from None
     if suffix == ".docx":
         return _read_docx(path, raw)
     return _read_text(path, raw, markdown=suffix == ".md")
