@@ -193,6 +193,8 @@ BAD_INPUTS = [
     (["3.2", "x", "-u", "MTTQ", "-s", "số cuộc=-1"], 2, "giá trị phải là số không âm"),
     (["3.2", "x", "-u", "MTTQ", "-s", "kinh phí=1.000"], 2, "một nghìn hay một phẩy"),
     (["3.2", "x", "-u", "MTTQ", "-s", "a=1", "-s", "a=2"], 2, "ghi hai lần"),
+    (["3.2", "x", "-u", "MTTQ", "-s", "Số cuộc=1", "-s", "so cuoc=2"], 2,
+     "số liệu “so cuoc” ghi hai lần (đã có “Số cuộc”)"),
     (["3.2", "x", "-u", "MTTQ", "-m", "dòng\nhai"], 2, "minh chứng có ký tự điều khiển"),
     (["3.2", "x", "-u", "MTTQ", "-m", " "], 2,
      "minh chứng đang để trống: hãy ghi số văn bản minh chứng, hoặc bỏ --minh-chung"),

@@ -16,7 +16,7 @@ from kehoach_cli.entries import Entry
 from kehoach_cli.errors import KehoachError, NotFound
 from kehoach_cli.journal import new_id
 from kehoach_cli.status import Status, parse_status
-from kehoach_cli.text import nfc
+from kehoach_cli.text import fold, nfc
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -76,6 +76,7 @@ def parse_number(text: str, name: str) -> float:
 def parse_figures(items: list[str]) -> dict[str, float]:
     """`--so-lieu "số cuộc giám sát=3"` (repeatable) as name -> number."""
     figures: dict[str, float] = {}
+    seen: dict[str, str] = {}  # folded name -> as typed: reports add up names that fold alike
     for item in items:
         name, sep, number = nfc(item).rpartition("=")
         name = " ".join(name.split())
@@ -84,8 +85,10 @@ def parse_figures(items: list[str]) -> dict[str, float]:
                                "ví dụ --so-lieu \"số cuộc giám sát=3\"")
         name = clean_text(name, f"tên số liệu “{name}”", MAX_FIGURE_NAME, multiline=False,
                           empty_hint="hãy ghi tên số liệu")
-        if name in figures:
-            raise KehoachError(f"số liệu “{name}” ghi hai lần: mỗi tên chỉ ghi một lần")
+        first = seen.setdefault(fold(name), name)
+        if first != name or name in figures:
+            raise KehoachError(f"số liệu “{name}” ghi hai lần (đã có “{first}”): mỗi tên chỉ "
+                               "ghi một lần")
         figures[name] = parse_number(number, name)
     return figures
 
