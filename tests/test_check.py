@@ -203,3 +203,16 @@ def test_plan_key_in_a_task_reference_ignores_case(workspace: Path, cli: Runner)
     result = cli("show", "KH160:3.2", "-d", "json")
     assert result.code == 0, result.err
     assert '"ma": "3.2"' in result.out
+
+
+def test_task_without_bodies_is_a_warning_not_an_error(workspace: Path, cli: Runner) -> None:
+    old = "        tham_muu_thuc_hien: [MTTQ, CT-XH, CB]\n        thoi_gian: Thường xuyên\n\n"
+    assert old in SEED
+    text = SEED.replace(old, "        thoi_gian: Thường xuyên\n\n", 1)
+    _write(workspace, text)
+    result = cli("check")
+    assert result.code == 0, result.err
+    assert "1 cảnh báo" in result.out
+    line = _line_of(text, 'ma: "1.2"')
+    assert (f"kh160.yaml:{line}:9: noi_dung[1].nhiem_vu[1.2]: cảnh báo: nhiệm vụ 1.2 chưa giao "
+            "cho đơn vị thực hiện nào") in result.err

@@ -98,3 +98,20 @@ def load_plan(path: Path) -> LoadedPlan:
     if before is not None:
         cache.put(path, plan, (before.st_size, before.st_mtime_ns))
     return LoadedPlan(path, plan)
+
+
+def plan_warnings(loaded: LoadedPlan) -> list[Problem]:
+    """Warnings (not errors) about a valid plan, located like problems."""
+    from kehoach_cli import validate, yamlio
+
+    found = validate.warnings_of(loaded.plan)
+    if not found:
+        return []
+    text = yamlio.read_text(loaded.path)
+    marks = yamlio.marks_of(text)
+    data = yamlio.load_yaml(loaded.path, text)
+    out = []
+    for loc, message in found:
+        line, column = marks.find(loc) or (None, None)
+        out.append(Problem(loaded.path, line, column, describe(loc, data), f"cảnh báo: {message}"))
+    return out

@@ -11,7 +11,7 @@ import difflib
 import re
 from typing import Any
 
-from kehoach_cli.model import SCHEMA_VERSION, Role
+from kehoach_cli.model import SCHEMA_VERSION, Plan, Role
 from kehoach_cli.text import fold
 
 Loc = tuple[Any, ...]
@@ -114,3 +114,20 @@ def check_data(data: Any) -> list[Issue]:
         loc = ("ke_hoach", "to_chuc_thuc_hien", i, "don_vi")
         issues += _code_refs(codes, _items(item, "don_vi"), loc)
     return issues
+
+
+_IMPLEMENTING = (Role.THAM_MUU, Role.CHU_TRI, Role.PHOI_HOP)
+
+
+def warnings_of(plan: Plan) -> list[tuple[Loc, str]]:
+    """Things a valid plan may hold but a reader should look at: a task no body carries out
+    can never have progress logged, and every review would list it as without activity."""
+    found: list[tuple[Loc, str]] = []
+    for si, section in enumerate(plan.noi_dung):
+        for ti, task in enumerate(section.nhiem_vu):
+            if not any(task.bodies(role) for role in _IMPLEMENTING):
+                found.append((("noi_dung", si, "nhiem_vu", ti),
+                              f"nhiệm vụ {task.ma} chưa giao cho đơn vị thực hiện nào "
+                              "(tham_muu_thuc_hien, chu_tri hoặc phoi_hop): chưa ghi nhận "
+                              "tiến độ được"))
+    return found

@@ -25,14 +25,16 @@ def check(
     """Kiểm tra kế hoạch và nhật ký: cú pháp, khóa gõ nhầm, mã trùng, đơn vị, ngày, thời gian.
 
     Mỗi lỗi in ra dạng tệp:dòng:cột, trường và cách sửa; nhật ký tiến độ của mỗi kế hoạch
-    hợp lệ cũng được đọc lại để tìm dòng hỏng. Mã thoát 0 khi không có lỗi.
+    hợp lệ cũng được đọc lại để tìm dòng hỏng. Cảnh báo (như nhiệm vụ chưa giao cho đơn vị
+    nào) được in ra nhưng không tính là lỗi. Mã thoát 0 khi không có lỗi.
     """
     from kehoach_cli.journal import check_journal
-    from kehoach_cli.plans import check_file
+    from kehoach_cli.plans import check_file, plan_warnings
     from kehoach_cli.workspace import plan_files
 
     paths = plan_files(files)
     problems = []
+    warnings = []
     keys: dict[str, Path] = {}
     for path in paths:
         loaded, found = check_file(path)
@@ -46,10 +48,13 @@ def check(
                                         "mỗi kế hoạch cần một mã riêng"))
             keys.setdefault(loaded.key, path)
             problems.extend(check_journal(loaded))
-    for problem in problems:
+            warnings.extend(plan_warnings(loaded))
+    for problem in [*problems, *warnings]:
         print(problem, file=sys.stderr)
     if problems:
         print(f"Có {len(problems)} lỗi trong {len(paths)} tệp.", file=sys.stderr)
         raise typer.Exit(ExitCode.INVALID_PLAN)
     noun = "tệp" if len(paths) == 1 else f"{len(paths)} tệp"
-    print(f"Hợp lệ: {noun} kế hoạch không có lỗi ({', '.join(shown_path(p) for p in paths)}).")
+    noted = f"; {len(warnings)} cảnh báo" if warnings else ""
+    print(f"Hợp lệ: {noun} kế hoạch không có lỗi{noted} "
+          f"({', '.join(shown_path(p) for p in paths)}).")
