@@ -114,6 +114,7 @@ def test_default_is_this_quarter_of_today(workspace: Path, cli: Runner,
     [
         (["--ky", "tuần này"], "không đọc được kỳ “tuần này”: hãy viết như quý III/2025"),
         (["--ky", "quý V/2025"], "quy 3/2025, Q3/2025, 2025-Q3, tháng 11/2025"),
+        (["--ky", " "], "--ky đang để trống: hãy ghi kỳ"),
         (["--ky", "quy", "--tu", "1/1/2025"], "dùng --ky hoặc --tu/--den, không dùng cả hai"),
         (["--den", "1/1/2025"], "--den cần đi kèm --tu"),
         (["--tu", "2/2/2025", "--den", "1/1/2025"], "trước ngày bắt đầu"),

@@ -288,8 +288,11 @@ def resolve_span(
         if tu is None:
             raise PeriodError("--den cần đi kèm --tu: ví dụ --tu 01/07/2025 --den 30/09/2025")
         return Span(tu, den if den is not None else ref, chot)
-    if ky is None or not ky.strip():
+    if ky is None:
         return span_of(containing(Kind.QUY, ref, chot), chot)
+    if not ky.strip():  # `--ky ""`: a forgotten value, not a request for the default
+        raise PeriodError(f"--ky đang để trống: hãy ghi kỳ, ví dụ {PERIOD_EXAMPLES}; "
+                          f"hoặc {RELATIVE_EXAMPLES}")
     period = relative_period(ky, ref, chot)
     if period is None:
         try:
