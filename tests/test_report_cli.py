@@ -99,6 +99,8 @@ def test_explicit_range(workspace: Path, cli: Runner) -> None:
     assert data["ky"] == "từ 01/07/2025 đến 15/08/2025"
     data = report_json(cli, "--tu", "01/11/2025", "--ngay", REF)
     assert (data["tu_ngay"], data["den_ngay"]) == ("2025-11-01", "2025-11-20")
+    heading = cli("report", "--tu", "1/7/2025", "--den", "15/8/2025", "--ngay", REF).out
+    assert heading.startswith("Báo cáo từ ngày 01/07/2025 đến ngày 15/08/2025 (theo lịch)\n")
 
 
 def test_default_is_this_quarter_of_today(workspace: Path, cli: Runner,

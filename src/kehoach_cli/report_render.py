@@ -189,9 +189,11 @@ def _plans_text(report: Report) -> str:
 
 
 def heading(report: Report) -> str:
-    """"Báo cáo quý III/2025: từ ngày 01/07/2025 đến ngày 30/09/2025 (theo lịch)"."""
-    return (f"Báo cáo {report.span.label}: {report.span.dates_text()} "
-            f"({CONVENTION_LABELS[report.span.chot]})")
+    """"Báo cáo quý III/2025: từ ngày 01/07/2025 đến ngày 30/09/2025 (theo lịch)"; an
+    explicit range is named by its dates once: "Báo cáo từ ngày 01/07/2025 đến ngày ..."."""
+    span = report.span
+    named = f"{span.label}: " if span.period is not None else ""
+    return f"Báo cáo {named}{span.dates_text()} ({CONVENTION_LABELS[span.chot]})"
 
 
 def summary_lines(report: Report) -> list[str]:
