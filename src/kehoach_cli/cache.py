@@ -8,11 +8,10 @@ The cache lives outside the plans folder so it is never committed or shared.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
-import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +35,15 @@ def _code_version() -> tuple[Any, ...]:
             os.stat(timeframe.__file__).st_mtime_ns)
 
 
-def _entry(path: Path) -> Path:
-    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:20]
-    return cache_dir() / f"{digest}.pickle"
+def _key(path: Path) -> str:
+    return str(path.resolve())
+
+
+def _entry(key: str) -> Path:
+    # Two 32-bit checksums name the file (hashlib costs 4 ms of start-up); the full path is
+    # stored inside and compared, so a collision is only a cache miss.
+    data = key.encode("utf-8")
+    return cache_dir() / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle"
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -50,10 +55,12 @@ def get(path: Path) -> model.Plan | None:
     """The cached plan for `path` if the file is unchanged since it was validated."""
     if os.environ.get("KEHOACH_NO_CACHE"):
         return None
+    key = _key(path)
     try:
-        with _entry(path).open("rb") as handle:
-            version, stamp, plan = pickle.load(handle)
-        if version == _code_version() and stamp == _stamp(path) and isinstance(plan, model.Plan):
+        with _entry(key).open("rb") as handle:
+            version, owner, stamp, plan = pickle.load(handle)
+        if (version == _code_version() and owner == key and stamp == _stamp(path)
+                and isinstance(plan, model.Plan)):
             return plan
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
             ImportError):
@@ -65,12 +72,16 @@ def put(path: Path, plan: model.Plan, stamp: tuple[int, int]) -> None:
     """Remember a validated plan; failures (read-only disk) are ignored."""
     if os.environ.get("KEHOACH_NO_CACHE"):
         return
-    target = _entry(path)
+    import tempfile  # only when writing: it costs start-up time every command would pay
+
+    key = _key(path)
+    target = _entry(key)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((_code_version(), stamp, plan), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_code_version(), key, stamp, plan), handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
     except OSError:
         return

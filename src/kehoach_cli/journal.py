@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound, os_reason
-from kehoach_cli.journal_cache import JournalCache, Stamp, open_cache, stamp_of
 from kehoach_cli.journal_format import RecordError, decode, encode, from_row, to_row
 from kehoach_cli.problems import Problem
 from kehoach_cli.text import fold
@@ -54,6 +53,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from kehoach_cli.entries import Entry
+    from kehoach_cli.journal_cache import JournalCache, Stamp
     from kehoach_cli.plans import LoadedPlan
     from kehoach_cli.status import Status
 
@@ -238,7 +238,8 @@ def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None,
     stamp: Stamp | None = None
     if store is not None:
         try:
-            stamp = stamp_of(os.stat(path))
+            stat = os.stat(path)
+            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
         except OSError:
             stamp = None
         rows = store.get(path.name, stamp) if stamp is not None else None
@@ -428,7 +429,11 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
         files = journal_files(loaded_plan)
         # Whole-journal reads (reports, lists) go through the cache; a task's history reads
         # only the lines that mention it, which is already cheap.
-        store = open_cache(files[0].parent) if files and task_id is None else None
+        store = None
+        if files and task_id is None:
+            from kehoach_cli.journal_cache import open_cache
+
+            store = open_cache(files[0].parent)
         for path in files:
             _read_file(path, loaded_plan.key, out, task_id, store)
         if store is not None:

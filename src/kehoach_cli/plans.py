@@ -102,11 +102,12 @@ def load_plan(path: Path) -> LoadedPlan:
 
 def plan_warnings(loaded: LoadedPlan) -> list[Problem]:
     """Warnings (not errors) about a valid plan, located like problems."""
-    from kehoach_cli import validate, yamlio
+    from kehoach_cli import validate
 
     found = validate.warnings_of(loaded.plan)
     if not found:
         return []
+    from kehoach_cli import yamlio  # only now: a clean plan came from the cache, YAML unread
     text = yamlio.read_text(loaded.path)
     marks = yamlio.marks_of(text)
     data = yamlio.load_yaml(loaded.path, text)

@@ -31,3 +31,11 @@ def format_problems(problems: list[Problem]) -> str:
     lines = [str(p) for p in problems]
     lines.append(f"Có {len(problems)} lỗi cần sửa.")
     return "\n".join(lines)
+
+
+def shown_path(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

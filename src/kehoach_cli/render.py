@@ -14,7 +14,6 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kehoach_cli.text import printable
@@ -105,11 +104,3 @@ def write_csv(text: str) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
-
-
-def shown_path(path: Path) -> str:
-    """A path as messages show it: relative to the working folder when it is inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

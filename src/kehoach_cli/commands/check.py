@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from kehoach_cli.errors import ExitCode
-from kehoach_cli.render import shown_path
+from kehoach_cli.problems import shown_path
 
 
 def check(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from kehoach_cli.commands.options import PlanPaths
-from kehoach_cli.render import shown_path
+from kehoach_cli.problems import shown_path
 
 if TYPE_CHECKING:
     from kehoach_cli.journal import Found

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from kehoach_cli.errors import Conflict, ExitCode, KehoachError, PlanInvalid
-from kehoach_cli.render import shown_path
+from kehoach_cli.problems import shown_path
 
 if TYPE_CHECKING:
     from kehoach_cli.model import Body
