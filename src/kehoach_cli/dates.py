@@ -37,3 +37,18 @@ def parse_date(text: str) -> date:
 def format_date(value: date) -> str:
     """The form used in Vietnamese documents: 05/03/2025."""
     return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def parse_option(text: str, option: str) -> date:
+    """The date given to a command-line option; a bad one is a user error naming it."""
+    from kehoach_cli.errors import KehoachError
+
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise KehoachError(f"{option}: {exc}") from None
+
+
+def option_date(text: str | None, option: str) -> date | None:
+    """`parse_option`, or None when the option was not given."""
+    return None if text is None else parse_option(text, option)

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kehoach_cli.dates import DateError, format_date, parse_date
+from kehoach_cli.dates import format_date, parse_option
 from kehoach_cli.entries import Entry
 from kehoach_cli.errors import KehoachError, NotFound
 from kehoach_cli.journal import new_id
@@ -97,10 +97,7 @@ def parse_day(text: str | None, today: date) -> date:
     """The day the work happened: given (15/3/2025, 2025-03-15), else today."""
     if text is None or not text.strip():
         return today
-    try:
-        return parse_date(text)
-    except DateError as exc:
-        raise KehoachError(f"--ngay: {exc}") from None
+    return parse_option(text, "--ngay")
 
 
 def check_day(day: date, today: date, plan: LoadedPlan) -> None:

@@ -10,7 +10,7 @@ import typer
 from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
 
 if TYPE_CHECKING:
-    from datetime import date
+    pass
 
 DEFAULT_LIMIT = 50
 
@@ -54,9 +54,10 @@ def nhat_ky(
     Lọc theo đơn vị, nhiệm vụ và khoảng ngày; --dinh-dang json|csv|md cho công cụ khác.
     """
     from kehoach_cli import journal_query, journal_render, render
+    from kehoach_cli.dates import option_date
     from kehoach_cli.workspace import Workspace
 
-    start, end = _day(tu, "--tu"), _day(den, "--den")
+    start, end = option_date(tu, "--tu"), option_date(den, "--den")
     if start and end and start > end:
         from kehoach_cli.dates import format_date
         from kehoach_cli.errors import KehoachError
@@ -92,15 +93,3 @@ def nhat_ky(
         print("Chưa có ghi nhận nào khớp điều kiện lọc.")
     else:
         render.console().print(render.to_rich(journal_render.drop_empty_columns(table)))
-
-
-def _day(text: str | None, option: str) -> date | None:
-    from kehoach_cli.dates import DateError, parse_date
-    from kehoach_cli.errors import KehoachError
-
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except DateError as exc:
-        raise KehoachError(f"{option}: {exc}") from None

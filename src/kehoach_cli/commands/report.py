@@ -15,7 +15,6 @@ import typer
 from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
 
 if TYPE_CHECKING:
-    from datetime import date
 
     from kehoach_cli.report import Report
     from kehoach_cli.report_render import Grouping
@@ -90,6 +89,7 @@ def report(
 
     from kehoach_cli import clock
     from kehoach_cli.config import load_settings
+    from kehoach_cli.dates import option_date
     from kehoach_cli.periods import Convention
     from kehoach_cli.report import JournalSource, build_report, resolve_span_or_fail
     from kehoach_cli.report_render import Grouping
@@ -98,10 +98,10 @@ def report(
     if xuat is not None and xuat.suffix.lower() != ".docx":
         raise typer.BadParameter("tệp xuất phải có đuôi .docx", param_hint="--xuat")
     workspace = Workspace.load(ke_hoach)
-    as_of = _date(ngay, "--ngay") or clock.today()
+    as_of = option_date(ngay, "--ngay") or clock.today()
     convention = (Convention(chot.value) if chot is not None
                   else load_settings(workspace.plans[0].path.parent).chot)
-    span = resolve_span_or_fail(ky, as_of, convention, _date(tu, "--tu"), _date(den, "--den"))
+    span = resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"), option_date(den, "--den"))
     # A review of a large workspace builds hundreds of thousands of small objects and none
     # of them form cycles: the cyclic collector would only rescan them, again and again.
     gc.disable()
@@ -117,17 +117,6 @@ def report(
         import sys
 
         print(f"Đã ghi dự thảo báo cáo: {xuat}", file=sys.stderr)
-
-
-def _date(text: str | None, option: str) -> date | None:
-    from kehoach_cli.dates import DateError, parse_date
-
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except DateError as exc:
-        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
