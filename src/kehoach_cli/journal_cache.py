@@ -33,10 +33,6 @@ _SETTLE_NS = 3_000_000_000  # a file touched less than 3 s ago may still change 
 Stamp = tuple[int, int, int]
 
 
-def stamp_of(stat: os.stat_result) -> Stamp:
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
-
-
 def _load(path: Path) -> dict[str, tuple[Stamp, list[Row]]]:
     try:
         with path.open("rb") as handle:
