@@ -80,9 +80,13 @@ class TaskRole(NamedTuple):
     via_group: str | None = None
 
     def label(self) -> str:
-        """"tham mưu, thực hiện" or "tham mưu, thực hiện (qua nhóm CT-XH)"."""
-        text = ROLE_SHORT[self.role]
-        return f"{text} (qua nhóm {self.via_group})" if self.via_group else text
+        return role_label(self.role, self.via_group)
+
+
+def role_label(role: Role, via_group: str | None) -> str:
+    """"tham mưu, thực hiện" or "tham mưu, thực hiện (qua nhóm CT-XH)"."""
+    text = ROLE_SHORT[role]
+    return f"{text} (qua nhóm {via_group})" if via_group else text
 
 
 class Resolved(NamedTuple):

@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kehoach_cli.bodies import Registry, Resolved, registry_of, resolve_in_plans, task_roles_for
+from kehoach_cli.bodies import (
+    Registry,
+    Resolved,
+    registry_of,
+    resolve_in_plans,
+    role_label,
+    task_roles_for,
+)
 from kehoach_cli.errors import KehoachError, NotFound
 from kehoach_cli.model import ROLE_LABELS, ROLE_SHORT, Body, Role, Section, Task
 from kehoach_cli.status import STATUS_LABELS, Status, parse_status
@@ -99,8 +106,7 @@ class Assignment(NamedTuple):
     via_group: str | None = None
 
     def label(self) -> str:
-        text = ROLE_SHORT[self.role]
-        return f"{text} (qua nhóm {self.via_group})" if self.via_group else text
+        return role_label(self.role, self.via_group)
 
 
 class TaskRow(NamedTuple):

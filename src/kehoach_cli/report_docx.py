@@ -185,12 +185,18 @@ class _Doc:
         self.cell_para(merged, text, size=size, bold=True, align="left", after=0)
 
 
-def _header(doc: _Doc, report: Report) -> None:
-    meta = report.plans[0].plan.ke_hoach
+def _two_columns(doc: _Doc) -> tuple[Any, Any]:
+    """The borderless two-column layout of the header and of the closing block (mm)."""
     table = doc.doc.add_table(rows=1, cols=2)
     table.autofit = False
-    left, right = table.rows[0].cells
     _set_widths(table, [75, 85])
+    left, right = table.rows[0].cells
+    return left, right
+
+
+def _header(doc: _Doc, report: Report) -> None:
+    meta = report.plans[0].plan.ke_hoach
+    left, right = _two_columns(doc)
     superior = meta.co_quan_cap_tren or BLANK
     doc.cell_para(left, superior.upper(), align="center", after=0)
     doc.cell_para(left, party_name(report).upper(), bold=True, align="center", after=0)
@@ -297,10 +303,7 @@ def _next_tasks(doc: _Doc, report: Report) -> None:
 
 def _closing(doc: _Doc, report: Report) -> None:
     meta = report.plans[0].plan.ke_hoach
-    table = doc.doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    left, right = table.rows[0].cells
-    _set_widths(table, [75, 85])
+    left, right = _two_columns(doc)
     doc.cell_para(left, "Nơi nhận:", underline=True, align="left", after=0)
     for line in _recipients(meta):
         doc.cell_para(left, line, size=12, align="left", after=0)
