@@ -216,3 +216,16 @@ def test_task_without_bodies_is_a_warning_not_an_error(workspace: Path, cli: Run
     line = _line_of(text, 'ma: "1.2"')
     assert (f"kh160.yaml:{line}:9: noi_dung[1].nhiem_vu[1.2]: cảnh báo: nhiệm vụ 1.2 chưa giao "
             "cho đơn vị thực hiện nào") in result.err
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("ke_hoach:\n  trich_yeu: [x\n", "thiếu dấu “,” hoặc “]”"),
+    ("ke_hoach:\n  trich_yeu: a: b\n", "có dấu “: ” giữa dòng"),
+    ('ke_hoach:\n  trich_yeu: "abc\n', "tệp kết thúc khi chuỗi trong ngoặc kép chưa đóng"),
+])
+def test_yaml_syntax_reasons_are_vietnamese(workspace: Path, cli: Runner, text: str,
+                                            reason: str) -> None:
+    _write(workspace, text)
+    result = cli("check")
+    assert result.code == ExitCode.INVALID_PLAN
+    assert f"lỗi cú pháp YAML ({reason}" in result.err

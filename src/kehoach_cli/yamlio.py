@@ -112,6 +112,30 @@ def _shared_container(data: Any) -> bool:
     return False
 
 
+# PyYAML's reasons, in the words of the user; an unlisted one is shown as PyYAML wrote it.
+_SYNTAX_REASONS = [
+    ("did not find expected ',' or ']'", "thiếu dấu “,” hoặc “]” trong danh sách [...]"),
+    ("did not find expected ',' or '}'", "thiếu dấu “,” hoặc “}” trong bảng {...}"),
+    ("mapping values are not allowed", "có dấu “: ” giữa dòng: đặt nội dung vào ngoặc kép "
+     "hoặc dùng >-"),
+    ("could not find expected ':'", "thiếu dấu “:” sau tên khóa"),
+    ("did not find expected key", "thụt lề không khớp với các dòng trên"),
+    ("expected <block end>", "thụt lề không khớp với các dòng trên"),
+    ("did not find expected '-' indicator", "thụt lề của danh sách không khớp"),
+    ("found unexpected end of stream", "tệp kết thúc khi chuỗi trong ngoặc kép chưa đóng"),
+    ("found unknown escape character", "ký tự “\\” lạ trong ngoặc kép: dùng ngoặc đơn '...'"),
+    ("found character that cannot start any token", "ký tự không được đứng đầu giá trị "
+     "(như @ hoặc `): đặt giá trị vào ngoặc kép"),
+]
+
+
+def _syntax_reason(problem: str) -> str:
+    for english, vietnamese in _SYNTAX_REASONS:
+        if english in problem:
+            return vietnamese
+    return problem
+
+
 def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
@@ -126,7 +150,8 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
     elif "found duplicate anchor" in str(problem) or "alias" in str(problem):
         message = "không dùng neo/bí danh YAML (& và *): hãy viết đầy đủ nội dung"
     else:
-        message = f"lỗi cú pháp YAML ({problem}); kiểm tra thụt lề, dấu “:” và dấu ngoặc kép"
+        message = (f"lỗi cú pháp YAML ({_syntax_reason(str(problem))}); kiểm tra thụt lề, "
+                   "dấu “:” và dấu ngoặc kép")
     return Problem(path, line, column, "", message)
 
 
