@@ -25,10 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import KEHOACH, ROOT, import_floor, median_seconds, report
-from kehoach_cli import journal
-from kehoach_cli.entries import Entry
-from kehoach_cli.journal_format import encode
-from kehoach_cli.plans import load_plan
+from kehoach_cli.journal import store as journal
+from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.format import encode
+from kehoach_cli.plan.loader import load_plan
 from kehoach_cli.status import Status
 
 ENTRIES = 100_000

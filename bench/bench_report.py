@@ -37,9 +37,9 @@ _NOTES = ["Tổ chức hội nghị quán triệt tại khu dân cư số {n}",
 
 def _write_journals(root: Path) -> int:
     """Write the sidecars once (a marker file records it); return the number of entries."""
-    from kehoach_cli.entries import Entry
-    from kehoach_cli.journal import new_id, sidecar_file
-    from kehoach_cli.journal_format import encode
+    from kehoach_cli.journal.entry import Entry
+    from kehoach_cli.journal.format import encode
+    from kehoach_cli.journal.store import new_id, sidecar_file
     from kehoach_cli.status import Status
 
     marker = root / ".journals-written"
@@ -96,8 +96,8 @@ def main() -> None:
         env = {"KEHOACH_CACHE_DIR": cache}
         floor = [sys.executable, "-c",
                  "import gc; gc.disable()\n"
-                 "from kehoach_cli.workspace import Workspace\n"
-                 "from kehoach_cli.journal import read_journal\n"
+                 "from kehoach_cli.plan.workspace import Workspace\n"
+                 "from kehoach_cli.journal.store import read_journal\n"
                  "for p in Workspace.load(None).plans: read_journal(p)\n"]
         report("sàn: nạp 1000 kế hoạch + read_journal (không báo cáo)",
                median_seconds(floor, runs, root, env))

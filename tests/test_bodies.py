@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kehoach_cli.bodies import (
+from kehoach_cli.errors import Ambiguous, ExitCode, NotFound
+from kehoach_cli.plan.bodies import (
     Registry,
     TaskRole,
     registry_of,
@@ -17,9 +18,8 @@ from kehoach_cli.bodies import (
     resolve_in_plans,
     task_roles_for,
 )
-from kehoach_cli.errors import Ambiguous, ExitCode, NotFound
-from kehoach_cli.model import Body, Plan, PlanMeta, Role, Section, Task
-from kehoach_cli.plans import LoadedPlan, load_plan
+from kehoach_cli.plan.loader import LoadedPlan, load_plan
+from kehoach_cli.plan.model import Body, Plan, PlanMeta, Role, Section, Task
 from kehoach_cli.text import fold
 from tests.conftest import SEED_PLAN
 

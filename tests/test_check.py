@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_cli.errors import ExitCode
-from kehoach_cli.plans import load_plan
+from kehoach_cli.plan.loader import load_plan
 from tests.conftest import SEED_PLAN, Runner
 
 SEED = SEED_PLAN.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kehoach_cli.model import Body
+from kehoach_cli.plan.model import Body
 from kehoach_cli.text import sort_key
 from tests.conftest import SEED_PLAN, Runner, run_process
 

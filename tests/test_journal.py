@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from kehoach_cli import journal
-from kehoach_cli.entries import Entry
 from kehoach_cli.errors import Ambiguous, Conflict, NotFound
-from kehoach_cli.journal_format import decode, encode
-from kehoach_cli.plans import LoadedPlan, load_plan
+from kehoach_cli.journal import store as journal
+from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.format import decode, encode
+from kehoach_cli.plan.loader import LoadedPlan, load_plan
 from kehoach_cli.status import Status
 
 TZ = timezone(timedelta(hours=7))
@@ -88,7 +88,7 @@ def test_fast_decode_builds_the_same_entry_as_the_constructor() -> None:
       "nguoi_ghi": "A", "ghi_luc": "2025-11-20T09:00:00+07:00", "huy": True}, "sua_cho"),
 ])
 def test_decode_names_what_is_wrong(record: Any, message: str) -> None:
-    from kehoach_cli.journal_format import RecordError
+    from kehoach_cli.journal.format import RecordError
 
     with pytest.raises(RecordError, match=message):
         decode(record, "kh160")
@@ -100,7 +100,7 @@ def test_decode_names_what_is_wrong(record: Any, message: str) -> None:
 def test_sidecar_sits_next_to_the_plan_and_is_not_a_plan(plan: LoadedPlan, workspace: Path) -> None:
     path = journal.append_entry(plan, make("abcd123456"))
     assert path == workspace / "plans" / "kh160.nhat-ky" / "2025-11.nguyen-van-a.jsonl"
-    from kehoach_cli.workspace import plan_files
+    from kehoach_cli.plan.workspace import plan_files
 
     assert plan_files(None, workspace) == [workspace / "plans" / "kh160.yaml"]
     folder = path.parent

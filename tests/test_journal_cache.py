@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kehoach_cli import journal, journal_cache
-from kehoach_cli.plans import LoadedPlan, load_plan
+from kehoach_cli.journal import cache as journal_cache
+from kehoach_cli.journal import store as journal
+from kehoach_cli.plan.loader import LoadedPlan, load_plan
 from tests.test_journal import make, sidecar
 
 
@@ -93,7 +94,7 @@ def test_a_cache_that_fails_its_checksum_is_ignored(plan: LoadedPlan) -> None:
 def test_rows_rebuild_the_same_entries(plan: LoadedPlan) -> None:
     from datetime import datetime, timedelta, timezone
 
-    from kehoach_cli.journal_format import from_row, to_row
+    from kehoach_cli.journal.format import from_row, to_row
     from kehoach_cli.status import Status
 
     entry = make("g000000000", trang_thai=Status.HOAN_THANH, minh_chung="05-BC/MTTQ",

@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from kehoach_cli import journal
-from kehoach_cli.plans import load_plan
+from kehoach_cli.journal import store as journal
+from kehoach_cli.plan.loader import load_plan
 
 PROCESSES = 8
 EACH = 25
@@ -21,9 +21,10 @@ WRITER = f"""
 import os, sys, time
 from datetime import date
 from pathlib import Path
-from kehoach_cli import clock, journal
-from kehoach_cli.entries import Entry
-from kehoach_cli.plans import load_plan
+from kehoach_cli import clock
+from kehoach_cli.journal import store as journal
+from kehoach_cli.journal.entry import Entry
+from kehoach_cli.plan.loader import load_plan
 
 plan_path, start, worker = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 plan = load_plan(plan_path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kehoach_cli.importer import import_document
-from kehoach_cli.plans import load_plan
+from kehoach_cli.plan.loader import load_plan
 from tests.conftest import SEED_PLAN
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from kehoach_cli.importer import import_document
 from kehoach_cli.importer.split_bodies import BodyMatcher, propose_code, split_names
-from kehoach_cli.model import Plan
-from kehoach_cli.plans import load_plan
+from kehoach_cli.plan.loader import load_plan
+from kehoach_cli.plan.model import Plan
 from tests.conftest import FIXTURES, SEED_PLAN
 
 PLAN_CDS = FIXTURES / "nhap" / "ke-hoach-chuyen-doi-so.md"
@@ -214,7 +214,7 @@ def test_body_lists_match_the_registry(text: str, codes: list[str]) -> None:
 
 
 def test_whole_registered_name_with_va_is_not_split() -> None:
-    from kehoach_cli.model import Body
+    from kehoach_cli.plan.model import Body
 
     registry = [Body(ma="BTGDV", ten="Ban Tuyên giáo và Dân vận Đảng ủy"),
                 Body(ma="DV", ten="Dân vận")]

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from kehoach_cli.importer import import_document
-from kehoach_cli.model import Plan
-from kehoach_cli.plans import load_plan
+from kehoach_cli.plan.loader import load_plan
+from kehoach_cli.plan.model import Plan
 from tests.conftest import FIXTURES, SEED_PLAN
 
 SEED_MD = FIXTURES / "ke-hoach-160.md"

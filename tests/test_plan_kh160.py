@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from kehoach_cli.model import Role
-from kehoach_cli.plans import load_plan
-from kehoach_cli.timeframe import TimeframeKind
+from kehoach_cli.plan.loader import load_plan
+from kehoach_cli.plan.model import Role
+from kehoach_cli.plan.timeframe import TimeframeKind
 from tests.conftest import FIXTURES, SEED_PLAN
 
 # From tests/fixtures/ke-hoach-160.md, read line by line:

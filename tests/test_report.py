@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from kehoach_cli.entries import Entry
-from kehoach_cli.journal import append_entry, new_id
-from kehoach_cli.journal_input import retraction
+from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.input import retraction
+from kehoach_cli.journal.store import append_entry, new_id
 from kehoach_cli.periods import Convention, Kind, Period, span_of
-from kehoach_cli.plans import LoadedPlan, load_plan
-from kehoach_cli.report import Report, build_report, collect_entries
-from kehoach_cli.report_render import body_counts, to_dict
-from kehoach_cli.report_status import assess
+from kehoach_cli.plan.loader import LoadedPlan, load_plan
+from kehoach_cli.plan.timeframe import parse_timeframe
+from kehoach_cli.query.review import Report, build_report, collect_entries
+from kehoach_cli.query.state import assess
+from kehoach_cli.render.report import body_counts, to_dict
 from kehoach_cli.status import Status, Timeliness
-from kehoach_cli.timeframe import parse_timeframe
 
 TZ = timezone(timedelta(hours=7))
 AS_OF = date(2025, 10, 15)

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from kehoach_cli.entries import Entry
-from kehoach_cli.journal import append_entry, new_id
-from kehoach_cli.plans import load_plan
+from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.store import append_entry, new_id
+from kehoach_cli.plan.loader import load_plan
 from kehoach_cli.status import Status
 from tests.conftest import Runner
 

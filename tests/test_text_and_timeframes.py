@@ -8,8 +8,8 @@ import pytest
 
 from kehoach_cli.dates import DateError, parse_date
 from kehoach_cli.periods import Kind
+from kehoach_cli.plan.timeframe import TimeframeError, TimeframeKind, parse_timeframe
 from kehoach_cli.text import fold, printable, shorten, sort_key
-from kehoach_cli.timeframe import TimeframeError, TimeframeKind, parse_timeframe
 
 
 @pytest.mark.parametrize(("typed", "folded"), [

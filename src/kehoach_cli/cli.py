@@ -11,7 +11,8 @@ from collections.abc import Callable
 import typer
 
 from kehoach_cli import __version__, i18n
-from kehoach_cli.commands import bodies_cmd, check, list_tasks, log, nhap, nhat_ky, report, show
+from kehoach_cli.commands import check, don_vi, log, nhap, nhat_ky, report, show
+from kehoach_cli.commands import list as list_cmd
 from kehoach_cli.errors import ExitCode, KehoachError
 from kehoach_cli.text import nfc
 
@@ -49,9 +50,9 @@ def _root(
 # Command registration, in the order `kehoach --help` lists them: who does what, logging
 # progress, reviewing it, then the plan files themselves. Short help fits one line.
 _COMMANDS: list[tuple[str, Callable[..., None], str]] = [
-    ("list", list_tasks.list_tasks, "Liệt kê nhiệm vụ theo đơn vị, vai trò, mục, trạng thái."),
+    ("list", list_cmd.list_tasks, "Liệt kê nhiệm vụ theo đơn vị, vai trò, mục, trạng thái."),
     ("show", show.show, "Xem trọn một nhiệm vụ và lịch sử ghi nhận của nó."),
-    ("don-vi", bodies_cmd.bodies, "Danh mục đơn vị, nhóm và số nhiệm vụ mỗi đơn vị."),
+    ("don-vi", don_vi.bodies, "Danh mục đơn vị, nhóm và số nhiệm vụ mỗi đơn vị."),
     ("log", log.log, "Ghi nhận tiến độ một nhiệm vụ vào nhật ký."),
     ("sua", log.sua, "Sửa một ghi nhận (bản cũ vẫn được giữ)."),
     ("huy", log.huy, "Hủy một ghi nhận nhầm (bản cũ vẫn được giữ)."),

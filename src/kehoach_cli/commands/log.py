@@ -15,7 +15,7 @@ from kehoach_cli.commands.options import PlanPaths
 from kehoach_cli.problems import shown_path
 
 if TYPE_CHECKING:
-    from kehoach_cli.journal import Found
+    from kehoach_cli.journal.store import Found
 
 DayOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads this annotation at run time
@@ -71,10 +71,12 @@ def log(
     sát=3". Nhật ký nằm cạnh kế hoạch, trong thư mục TÊN.nhat-ky/; sửa bằng `kehoach sua`,
     hủy bằng `kehoach huy`.
     """
-    from kehoach_cli import clock, journal, journal_input
+    from kehoach_cli import clock
     from kehoach_cli.config import load_settings
     from kehoach_cli.dates import format_date
-    from kehoach_cli.workspace import Workspace
+    from kehoach_cli.journal import input as journal_input
+    from kehoach_cli.journal import store as journal
+    from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
     ref = workspace.find_task(ma)
@@ -108,9 +110,11 @@ def sua(
     Chỉ những gì ghi ra mới thay đổi; --so-lieu thay toàn bộ số liệu cũ. Ví dụ:
     kehoach sua k7m2 --ngay 14/11/2025 --trang-thai "hoan thanh".
     """
-    from kehoach_cli import clock, journal, journal_input
+    from kehoach_cli import clock
     from kehoach_cli.config import load_settings
-    from kehoach_cli.workspace import Workspace
+    from kehoach_cli.journal import input as journal_input
+    from kehoach_cli.journal import store as journal
+    from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
     found = journal.find_entry(workspace.plans, ma_ghi_nhan)
@@ -141,9 +145,11 @@ def huy(
     Ghi nhận đã hủy không còn tính trong lịch sử và báo cáo; xem lại bằng
     kehoach nhat-ky --day-du.
     """
-    from kehoach_cli import clock, journal, journal_input
+    from kehoach_cli import clock
     from kehoach_cli.config import load_settings
-    from kehoach_cli.workspace import Workspace
+    from kehoach_cli.journal import input as journal_input
+    from kehoach_cli.journal import store as journal
+    from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
     found = journal.find_entry(workspace.plans, ma_ghi_nhan)

@@ -12,7 +12,7 @@ from kehoach_cli.errors import Conflict, ExitCode, KehoachError, PlanInvalid
 from kehoach_cli.problems import shown_path
 
 if TYPE_CHECKING:
-    from kehoach_cli.model import Body
+    from kehoach_cli.plan.model import Body
     from kehoach_cli.problems import Problem
 
 
@@ -74,8 +74,8 @@ def nhap(
 
 def _registry(paths: list[Path] | None) -> tuple[list[Body], str | None]:
     """Bodies of the given plans, else of ./plans/ when it exists; first code wins."""
-    from kehoach_cli.plans import load_plan
-    from kehoach_cli.workspace import DEFAULT_DIR, plan_files
+    from kehoach_cli.plan.loader import load_plan
+    from kehoach_cli.plan.workspace import DEFAULT_DIR, plan_files
 
     if not paths:
         if not (Path.cwd() / DEFAULT_DIR).is_dir():
@@ -112,7 +112,7 @@ def _write(path: Path, text: str, overwrite: bool) -> None:
 
 def _validate(output: Path | None, text: str) -> list[Problem]:
     """The problems `kehoach check` would report on the result."""
-    from kehoach_cli.plans import check_file, validate_text
+    from kehoach_cli.plan.loader import check_file, validate_text
 
     if output is not None:
         return check_file(output)[1]

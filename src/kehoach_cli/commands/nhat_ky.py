@@ -53,9 +53,11 @@ def nhat_ky(
 
     Lọc theo đơn vị, nhiệm vụ và khoảng ngày; --dinh-dang json|csv|md cho công cụ khác.
     """
-    from kehoach_cli import journal_query, journal_render, render
     from kehoach_cli.dates import option_date
-    from kehoach_cli.workspace import Workspace
+    from kehoach_cli.plan.workspace import Workspace
+    from kehoach_cli.query import notes as journal_query
+    from kehoach_cli.render import notes as journal_render
+    from kehoach_cli.render import output as render
 
     start, end = option_date(tu, "--tu"), option_date(den, "--den")
     if start and end and start > end:
@@ -76,7 +78,7 @@ def nhat_ky(
     several = len(workspace.plans) > 1
     if dinh_dang is Format.JSON:
         if day_du:
-            from kehoach_cli.journal_format import to_json
+            from kehoach_cli.journal.format import to_json
 
             print(render.to_json([to_json(entry) for entry in shown]), end="")
         else:

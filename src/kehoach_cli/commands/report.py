@@ -16,8 +16,8 @@ from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
 
 if TYPE_CHECKING:
 
-    from kehoach_cli.report import Report
-    from kehoach_cli.report_render import Grouping
+    from kehoach_cli.query.review import Report
+    from kehoach_cli.render.report import Grouping
 
 
 class Chot(StrEnum):
@@ -91,9 +91,9 @@ def report(
     from kehoach_cli.config import load_settings
     from kehoach_cli.dates import option_date
     from kehoach_cli.periods import Convention
-    from kehoach_cli.report import JournalSource, build_report, resolve_span_or_fail
-    from kehoach_cli.report_render import Grouping
-    from kehoach_cli.workspace import Workspace
+    from kehoach_cli.plan.workspace import Workspace
+    from kehoach_cli.query.review import JournalSource, build_report, resolve_span_or_fail
+    from kehoach_cli.render.report import Grouping
 
     if xuat is not None and xuat.suffix.lower() != ".docx":
         raise typer.BadParameter("tệp xuất phải có đuôi .docx", param_hint="--xuat")
@@ -109,7 +109,7 @@ def report(
     result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
     grouping = Grouping(nhom.value)
     if xuat is not None:
-        from kehoach_cli.report_docx import write_docx
+        from kehoach_cli.render.docx import write_docx
 
         write_docx(result, xuat, overwrite=ghi_de)
     _emit(result, dinh_dang, grouping)
@@ -123,7 +123,8 @@ def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
     """Print the review in the chosen format: the one place this command prints."""
     import sys
 
-    from kehoach_cli import render, report_render
+    from kehoach_cli.render import output as render
+    from kehoach_cli.render import report as report_render
 
     if fmt is Format.JSON:
         sys.stdout.write(report_render.json_text(result))
@@ -140,8 +141,9 @@ def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
 def _emit_tables(result: Report, grouping: Grouping) -> None:
     import sys
 
-    from kehoach_cli import render, report_render
-    from kehoach_cli.render_tasks import to_plain, to_terminal
+    from kehoach_cli.render import output as render
+    from kehoach_cli.render import report as report_render
+    from kehoach_cli.render.tasks import to_plain, to_terminal
 
     tables = [*report_render.task_tables(result, grouping), report_render.body_table(result),
               report_render.attention_table(result)]

@@ -16,7 +16,7 @@ from kehoach_cli.errors import ExitCode, KehoachError
 
 if TYPE_CHECKING:
     from kehoach_cli.importer.parse import Note
-    from kehoach_cli.model import Body
+    from kehoach_cli.plan.model import Body
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Any
 from kehoach_cli.importer.parse import TIME, Draft, DraftTask, Note
 from kehoach_cli.importer.refs import Citation, bare_numbers, find_citations
 from kehoach_cli.importer.split_bodies import BodyMatcher, split_names
-from kehoach_cli.model import Body, Role
+from kehoach_cli.plan.model import Body, Role
+from kehoach_cli.plan.timeframe import TimeframeError, parse_timeframe
 from kehoach_cli.text import fold
-from kehoach_cli.timeframe import TimeframeError, parse_timeframe
 
 Path_ = tuple[Any, ...]
 # "…, Đảng ủy ban hành Kế hoạch thực hiện như sau:" closes a preamble and names the issuer.

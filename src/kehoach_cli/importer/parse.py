@@ -18,7 +18,7 @@ from enum import Enum
 
 from kehoach_cli.importer.refs import DOC_TYPES, NUMBER, canonical_type
 from kehoach_cli.importer.source import Line
-from kehoach_cli.model import Role
+from kehoach_cli.plan.model import Role
 from kehoach_cli.text import fold
 
 TIME = "thoi_gian"

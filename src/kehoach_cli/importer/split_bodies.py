@@ -16,8 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from kehoach_cli.bodies import Registry, Tier
-from kehoach_cli.model import Body
+from kehoach_cli.plan.bodies import Registry, Tier
+from kehoach_cli.plan.model import Body
 from kehoach_cli.text import fold
 
 QUALIFIERS = ("phường", "xã", "thị trấn")

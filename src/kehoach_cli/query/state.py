@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kehoach_cli.entries import Entry
+from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import Span, containing, span_of
+from kehoach_cli.plan.timeframe import Timeframe, TimeframeKind
 from kehoach_cli.status import STATUS_LABELS, Status, Timeliness
-from kehoach_cli.timeframe import Timeframe, TimeframeKind
 
 
 @dataclass(frozen=True)

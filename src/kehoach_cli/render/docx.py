@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from kehoach_cli.dates import format_date
 from kehoach_cli.errors import Conflict
-from kehoach_cli.model import PlanMeta
-from kehoach_cli.report_render import (
+from kehoach_cli.plan.model import PlanMeta
+from kehoach_cli.render.report import (
     bodies_text,
     body_counts,
     figures_text,
@@ -35,7 +35,7 @@ from kehoach_cli.status import STATUS_LABELS
 from kehoach_cli.text import fold, shorten
 
 if TYPE_CHECKING:
-    from kehoach_cli.report import Report, TaskLine
+    from kehoach_cli.query.review import Report, TaskLine
 
 FONT = "Times New Roman"
 BLANK = "................"  # a visible blank the office fills in

@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from kehoach_cli.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
-from kehoach_cli.entries import Entry
 from kehoach_cli.errors import KehoachError
-from kehoach_cli.model import Body, Role, Section, Task
+from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span
-from kehoach_cli.plans import LoadedPlan
-from kehoach_cli.report_status import TaskState, assess, deadlines_in, starts_after
+from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
+from kehoach_cli.plan.loader import LoadedPlan
+from kehoach_cli.plan.model import Body, Role, Section, Task
+from kehoach_cli.plan.timeframe import TimeframeKind
+from kehoach_cli.query.state import TaskState, assess, deadlines_in, starts_after
 from kehoach_cli.status import Timeliness
 from kehoach_cli.text import fold
-from kehoach_cli.timeframe import TimeframeKind
 
 
 @dataclass(frozen=True)
@@ -330,7 +330,7 @@ class JournalSource:
         self.problems: list[str] = []
 
     def __call__(self, loaded: LoadedPlan) -> list[Entry]:
-        from kehoach_cli.journal import read_journal
+        from kehoach_cli.journal.store import read_journal
 
         journal = read_journal(loaded)
         self.problems.extend(str(p) for p in journal.problems)

@@ -11,7 +11,7 @@ import difflib
 import re
 from typing import Any
 
-from kehoach_cli.model import SCHEMA_VERSION, Plan, Role
+from kehoach_cli.plan.model import SCHEMA_VERSION, Plan, Role
 from kehoach_cli.text import fold
 
 Loc = tuple[Any, ...]

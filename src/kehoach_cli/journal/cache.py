@@ -24,8 +24,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from kehoach_cli import cache
-from kehoach_cli.journal_format import Row
+from kehoach_cli.journal.format import Row
+from kehoach_cli.plan import cache
 
 _VERSION = 2
 _SETTLE_NS = 3_000_000_000  # a file touched less than 3 s ago may still change within its tick

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kehoach_cli import cache
 from kehoach_cli.errors import PlanInvalid
-from kehoach_cli.model import Plan
+from kehoach_cli.plan import cache
+from kehoach_cli.plan.model import Plan
 from kehoach_cli.problems import Problem, format_problems
 
 
@@ -52,7 +52,8 @@ def validate_text(path: Path, text: str) -> tuple[Plan | None, list[Problem]]:
 
     Raises `PlanInvalid` for unreadable YAML; returns the plan or the located problems.
     """
-    from kehoach_cli import schema, validate, yamlio
+    from kehoach_cli.plan import checks as validate
+    from kehoach_cli.plan import schema, yamlio
 
     data = yamlio.load_yaml(path, text)
     plan, issues = schema.validate(data)
@@ -85,7 +86,7 @@ def load_plan(path: Path) -> LoadedPlan:
     cached = cache.get(path)
     if cached is not None:
         return LoadedPlan(path, cached)
-    from kehoach_cli import yamlio
+    from kehoach_cli.plan import yamlio
 
     try:
         before = path.stat()
@@ -102,12 +103,12 @@ def load_plan(path: Path) -> LoadedPlan:
 
 def plan_warnings(loaded: LoadedPlan) -> list[Problem]:
     """Warnings (not errors) about a valid plan, located like problems."""
-    from kehoach_cli import validate
+    from kehoach_cli.plan import checks as validate
 
     found = validate.warnings_of(loaded.plan)
     if not found:
         return []
-    from kehoach_cli import yamlio  # only now: a clean plan came from the cache, YAML unread
+    from kehoach_cli.plan import yamlio  # only now: a clean plan came from the cache, YAML unread
     text = yamlio.read_text(loaded.path)
     marks = yamlio.marks_of(text)
     data = yamlio.load_yaml(loaded.path, text)

@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kehoach_cli.dates import format_date
-from kehoach_cli.journal_format import to_json
-from kehoach_cli.render import TableData
+from kehoach_cli.journal.format import to_json
+from kehoach_cli.render.output import TableData
 from kehoach_cli.status import STATUS_LABELS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from kehoach_cli.entries import Entry
+    from kehoach_cli.journal.entry import Entry
 
 
 def format_number(value: float) -> str:

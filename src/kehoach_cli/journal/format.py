@@ -20,7 +20,7 @@ from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from kehoach_cli.entries import Entry
+from kehoach_cli.journal.entry import Entry
 from kehoach_cli.status import Status
 from kehoach_cli.text import nfc
 

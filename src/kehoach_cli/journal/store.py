@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound, os_reason
-from kehoach_cli.journal_format import RecordError, decode, encode, from_row, to_row
+from kehoach_cli.journal.format import RecordError, decode, encode, from_row, to_row
 from kehoach_cli.problems import Problem
 from kehoach_cli.text import fold
 
@@ -52,9 +52,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import datetime
 
-    from kehoach_cli.entries import Entry
-    from kehoach_cli.journal_cache import JournalCache, Stamp
-    from kehoach_cli.plans import LoadedPlan
+    from kehoach_cli.journal.cache import JournalCache, Stamp
+    from kehoach_cli.journal.entry import Entry
+    from kehoach_cli.plan.loader import LoadedPlan
     from kehoach_cli.status import Status
 
 SIDECAR_SUFFIX = ".nhat-ky"
@@ -431,7 +431,7 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
         # only the lines that mention it, which is already cheap.
         store = None
         if files and task_id is None:
-            from kehoach_cli.journal_cache import open_cache
+            from kehoach_cli.journal.cache import open_cache
 
             store = open_cache(files[0].parent)
         for path in files:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kehoach_cli.bodies import (
+from kehoach_cli.errors import KehoachError, NotFound
+from kehoach_cli.plan.bodies import (
     Registry,
     Resolved,
     registry_of,
@@ -21,18 +22,17 @@ from kehoach_cli.bodies import (
     role_label,
     task_roles_for,
 )
-from kehoach_cli.errors import KehoachError, NotFound
-from kehoach_cli.model import ROLE_LABELS, ROLE_SHORT, Body, Role, Section, Task
+from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, Role, Section, Task
+from kehoach_cli.plan.timeframe import KIND_LABELS, TimeframeKind
+from kehoach_cli.plan.workspace import TaskRef
 from kehoach_cli.status import STATUS_LABELS, Status, parse_status
 from kehoach_cli.text import fold, sort_key
-from kehoach_cli.timeframe import KIND_LABELS, TimeframeKind
-from kehoach_cli.workspace import TaskRef
 
 if TYPE_CHECKING:
-    from kehoach_cli.entries import Entry
-    from kehoach_cli.plans import LoadedPlan
+    from kehoach_cli.journal.entry import Entry
+    from kehoach_cli.plan.loader import LoadedPlan
+    from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.problems import Problem
-    from kehoach_cli.workspace import Workspace
 
 
 # --------------------------------------------------------------------------- option texts
@@ -154,7 +154,7 @@ class Progress(NamedTuple):
 def read_progress(loaded: LoadedPlan, task_id: str | None = None) -> Progress:
     """The plan's journal entries (corrections applied) and its damaged lines; with
     `task_id`, only that task's (the journal then skips parsing other tasks' lines)."""
-    from kehoach_cli.journal import read_journal
+    from kehoach_cli.journal.store import read_journal
 
     read = read_journal(loaded, task_id)
     return Progress(read.entries, read.problems)

@@ -10,7 +10,7 @@ from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from kehoach_cli import model
+from kehoach_cli.plan import model
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter

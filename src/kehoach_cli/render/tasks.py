@@ -23,18 +23,18 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from kehoach_cli.commands.options import Format
-from kehoach_cli.model import ROLE_LABELS, ROLE_SHORT, Body, DocumentRef, Role
-from kehoach_cli.render import TableData, to_csv, to_json, to_markdown, write_csv
+from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, DocumentRef, Role
+from kehoach_cli.plan.timeframe import KIND_LABELS, Timeframe
+from kehoach_cli.render.output import TableData, to_csv, to_json, to_markdown, write_csv
 from kehoach_cli.status import STATUS_LABELS
 from kehoach_cli.text import fold, printable, shorten
-from kehoach_cli.timeframe import KIND_LABELS, Timeframe
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from kehoach_cli.entries import Entry
+    from kehoach_cli.journal.entry import Entry
     from kehoach_cli.problems import Problem
-    from kehoach_cli.query import BodySummary, TaskDetail, TaskList, TaskRow
+    from kehoach_cli.query.tasks import BodySummary, TaskDetail, TaskList, TaskRow
 
 # How much of a task's content a row shows; the full text is in `show`, json and csv.
 CONTENT_WIDTH_TERMINAL = 160
@@ -96,7 +96,7 @@ def _write(text: str) -> None:
 
 
 def _print_rich(renderable: Any) -> None:
-    from kehoach_cli.render import console
+    from kehoach_cli.render.output import console
 
     console().print(renderable)
 
@@ -130,7 +130,7 @@ def _rich_table(table: TableData, settings: dict[str, dict[str, Any]]) -> Table:
     """`render.to_rich` with per-column settings (ratio, no_wrap, min_width)."""
     from rich import box
 
-    from kehoach_cli.render import to_rich
+    from kehoach_cli.render.output import to_rich
 
     rich_table = to_rich(table, box=box.SIMPLE_HEAD, expand=True, title_justify="left")
     for column in rich_table.columns:

@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from kehoach_cli.journal import read_journal
+from kehoach_cli.journal.store import read_journal
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from kehoach_cli.entries import Entry
-    from kehoach_cli.plans import LoadedPlan
+    from kehoach_cli.journal.entry import Entry
+    from kehoach_cli.plan.loader import LoadedPlan
+    from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.problems import Problem
-    from kehoach_cli.workspace import Workspace
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Selection:
 
 def body_codes(plan: LoadedPlan, code: str) -> set[str]:
     """A body and, for a group, every member under it: what the group's filter covers."""
-    from kehoach_cli.bodies import registry_of
+    from kehoach_cli.plan.bodies import registry_of
 
     registry = registry_of(plan)
     return {code} | {body.ma for body in registry.bodies if code in registry.groups_of(body.ma)}
@@ -49,7 +49,7 @@ def select(
     `bodies` are names as typed (resolved as `kehoach list` resolves them, a group covering
     its members); `task` is "3.2" or "kh160:3.2".
     """
-    from kehoach_cli.bodies import resolve_in_plans
+    from kehoach_cli.plan.bodies import resolve_in_plans
 
     plans = list(workspace.plans)
     task_id: str | None = None

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from kehoach_cli.dates import DateError, format_date, parse_date
-from kehoach_cli.timeframe import Timeframe, TimeframeError, TimeframeKind, parse_timeframe
+from kehoach_cli.plan.timeframe import Timeframe, TimeframeError, TimeframeKind, parse_timeframe
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler

@@ -10,14 +10,14 @@ from enum import StrEnum
 from typing import Any
 
 from kehoach_cli.dates import format_date
-from kehoach_cli.entries import Entry
-from kehoach_cli.model import ROLE_SHORT, Role, Task
+from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import CONVENTION_LABELS
-from kehoach_cli.render import TableData, to_markdown
-from kehoach_cli.report import BodyLine, Report, TaskLine
+from kehoach_cli.plan.model import ROLE_SHORT, Role, Task
+from kehoach_cli.plan.timeframe import KIND_LABELS
+from kehoach_cli.query.review import BodyLine, Report, TaskLine
+from kehoach_cli.render.output import TableData, to_markdown
 from kehoach_cli.status import STATUS_LABELS, Status
 from kehoach_cli.text import shorten
-from kehoach_cli.timeframe import KIND_LABELS
 
 
 class Grouping(StrEnum):

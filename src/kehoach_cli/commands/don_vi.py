@@ -11,9 +11,9 @@ def bodies(
 ) -> None:
     """Danh mục đơn vị: mã, tên đầy đủ, tên khác, thành viên nhóm và số nhiệm vụ theo
     vai trò, xếp theo thứ tự chữ cái tiếng Việt."""
-    from kehoach_cli.query import body_summaries, roles_in_use
-    from kehoach_cli.render_tasks import emit_bodies
-    from kehoach_cli.workspace import Workspace
+    from kehoach_cli.plan.workspace import Workspace
+    from kehoach_cli.query.tasks import body_summaries, roles_in_use
+    from kehoach_cli.render.tasks import emit_bodies
 
     workspace = Workspace.load(ke_hoach)
     emit_bodies(body_summaries(workspace), roles_in_use(workspace), dinh_dang,

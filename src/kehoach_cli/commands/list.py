@@ -38,9 +38,9 @@ def list_tasks(
     Thành viên của một nhóm (như Đoàn Thanh niên trong “các tổ chức chính trị - xã hội”)
     thấy cả nhiệm vụ giao cho nhóm, ghi “qua nhóm”.
     """
-    from kehoach_cli.query import TaskFilter, list_tasks
-    from kehoach_cli.render_tasks import emit_task_list
-    from kehoach_cli.workspace import Workspace
+    from kehoach_cli.plan.workspace import Workspace
+    from kehoach_cli.query.tasks import TaskFilter, list_tasks
+    from kehoach_cli.render.tasks import emit_task_list
 
     flt = TaskFilter.parse(don_vi or (), vai_tro or (), muc or (), loai_thoi_gian or (),
                            trang_thai or ())

@@ -15,7 +15,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from kehoach_cli import __version__, model, timeframe
+from kehoach_cli import __version__
+from kehoach_cli.plan import model, timeframe
 
 
 def cache_dir() -> Path:

@@ -34,11 +34,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from kehoach_cli.errors import Ambiguous, NotFound
-from kehoach_cli.model import ROLE_SHORT, Body, Plan, Role, Task
+from kehoach_cli.plan.model import ROLE_SHORT, Body, Plan, Role, Task
 from kehoach_cli.text import fold
 
 if TYPE_CHECKING:
-    from kehoach_cli.plans import LoadedPlan
+    from kehoach_cli.plan.loader import LoadedPlan
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _FOLDED: dict[str, str] = {}

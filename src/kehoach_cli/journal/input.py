@@ -12,17 +12,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kehoach_cli.dates import format_date, parse_option
-from kehoach_cli.entries import Entry
 from kehoach_cli.errors import KehoachError, NotFound
-from kehoach_cli.journal import new_id
+from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.store import new_id
 from kehoach_cli.status import Status, parse_status
 from kehoach_cli.text import fold, nfc
 
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from kehoach_cli.model import Task
-    from kehoach_cli.plans import LoadedPlan
+    from kehoach_cli.plan.loader import LoadedPlan
+    from kehoach_cli.plan.model import Task
 
 MAX_NOTE = 10_000
 MAX_EVIDENCE = 1_000
@@ -124,7 +124,7 @@ def reporting_body(plan: LoadedPlan, task: Task, text: str | None) -> str:
     Without `--don-vi`, the task's one implementing body is taken when there is exactly one;
     otherwise the user has to say which.
     """
-    from kehoach_cli.bodies import registry_of, resolve_body, task_roles_for
+    from kehoach_cli.plan.bodies import registry_of, resolve_body, task_roles_for
 
     if not _assigned(task):
         raise NotFound(f"nhiệm vụ {task.ma} chưa giao cho đơn vị nào: hãy ghi đơn vị thực hiện "

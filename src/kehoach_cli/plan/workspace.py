@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kehoach_cli.errors import Ambiguous, NotFound, PlanInvalid
-from kehoach_cli.model import Section, Task
-from kehoach_cli.plans import LoadedPlan, load_plan
+from kehoach_cli.plan.loader import LoadedPlan, load_plan
+from kehoach_cli.plan.model import Section, Task
 from kehoach_cli.problems import format_problems
 from kehoach_cli.text import fold
 
