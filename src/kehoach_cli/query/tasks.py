@@ -1,7 +1,7 @@
 """Who does what: the task listing behind `kehoach list`, `show` and `don-vi`.
 
 Commands hand raw option texts to `TaskFilter.parse`, call one function here, and pass the
-result to a renderer (`render_tasks.py`). Filters of different kinds combine with AND;
+result to a renderer (`render/tasks.py`). Filters of different kinds combine with AND;
 several values of one kind (two `--don-vi`, two `--vai-tro`) combine with OR.
 
 Progress comes from the journal (`journal.read_journal(loaded_plan).entries`, corrections

@@ -16,6 +16,7 @@ from kehoach_cli.plan.model import ROLE_SHORT, Role, Task
 from kehoach_cli.plan.timeframe import KIND_LABELS
 from kehoach_cli.query.review import BodyLine, Report, TaskLine
 from kehoach_cli.render.output import TableData, to_markdown
+from kehoach_cli.render.values import figures_text, timeframe_text
 from kehoach_cli.status import STATUS_LABELS, Status
 from kehoach_cli.text import shorten
 
@@ -29,13 +30,6 @@ class Grouping(StrEnum):
 
 LATEST_NOTES = 2  # how many of the latest notes a task row shows
 DASH = "–"
-
-
-def number(value: float) -> str:
-    """3 -> "3", 2.5 -> "2,5" (Vietnamese decimal comma)."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:.2f}".rstrip("0").replace(".", ",")
 
 
 def percent(value: float | None) -> str:
@@ -62,14 +56,6 @@ def bodies_text(task: Task) -> str:
     return "; ".join(f"{ROLE_SHORT[r]}: {', '.join(codes)}" for r, codes in roles.items())
 
 
-def timeframe_text(task: Task) -> str:
-    return task.thoi_gian.van_ban if task.thoi_gian else DASH
-
-
-def figures_text(figures: dict[str, float]) -> str:
-    return "; ".join(f"{name}: {number(value)}" for name, value in figures.items())
-
-
 def note_text(entry: Entry, width: int) -> str:
     day = f"{entry.ngay.day:02d}/{entry.ngay.month:02d}"
     return f"{day} {entry.don_vi}: {shorten(entry.noi_dung, width)}"
@@ -94,7 +80,7 @@ def task_row(report: Report, line: TaskLine, width: int) -> list[str]:
         task_id(report, line),
         shorten(line.task.noi_dung, width),
         bodies_text(line.task),
-        timeframe_text(line.task),
+        timeframe_text(line.task.thoi_gian, DASH),
         str(len(line.entries)),
         latest_notes(line) or DASH,
         figures_text(line.so_lieu) or DASH,
@@ -347,7 +333,7 @@ def csv_table(report: Report, grouping: Grouping = Grouping.MUC) -> TableData:
 
     def row(line: TaskLine) -> list[str]:
         return [line.plan.key, line.section.ma, line.task.ma, line.task.noi_dung,
-                bodies_text(line.task), timeframe_text(line.task),
+                bodies_text(line.task), timeframe_text(line.task.thoi_gian, DASH),
                 format_date(report.span.tu), format_date(report.span.den),
                 str(len(line.entries)), latest_notes(line, width=200),
                 figures_text(line.so_lieu), line.state.label(),
