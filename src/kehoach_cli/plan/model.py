@@ -124,6 +124,10 @@ class Role(StrEnum):
     PHOI_HOP = "phoi_hop"
 
 
+# The roles of bodies that carry a task out (all but the directing one), in document order:
+# the one list `check`, the report and progress logging agree on.
+IMPLEMENTING_ROLES = (Role.THAM_MUU, Role.CHU_TRI, Role.PHOI_HOP)
+
 ROLE_LABELS = {
     Role.CHI_DAO: "Cơ quan chỉ đạo",
     Role.THAM_MUU: "Cơ quan tham mưu, thực hiện",
@@ -228,6 +232,10 @@ class Task:
     def roles(self) -> dict[Role, list[str]]:
         """The roles this task assigns, in document order, with their body codes."""
         return {role: self.bodies(role) for role in Role if self.bodies(role)}
+
+    def implementing(self) -> dict[Role, list[str]]:
+        """The implementing roles this task assigns, with their body codes."""
+        return {role: codes for role in IMPLEMENTING_ROLES if (codes := self.bodies(role))}
 
 
 @dataclass(frozen=True)

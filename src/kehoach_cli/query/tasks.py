@@ -198,15 +198,7 @@ def _all_assignments(task: Task) -> list[Assignment]:
 
 def _reporters(registry: Registry, codes: Sequence[str]) -> set[str]:
     """Bodies whose notes speak for `codes`: the bodies themselves and members of groups."""
-    out = set(codes)
-    todo = list(codes)
-    while todo:
-        body = registry.get(todo.pop())
-        for member in body.thanh_vien if body else []:
-            if member not in out:
-                out.add(member)
-                todo.append(member)
-    return out
+    return set().union(*(registry.members_of(code) for code in codes))
 
 
 def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
