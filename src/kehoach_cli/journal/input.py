@@ -16,7 +16,7 @@ from kehoach_cli.errors import KehoachError, NotFound
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.store import new_id
 from kehoach_cli.status import Status, parse_status
-from kehoach_cli.text import fold, nfc
+from kehoach_cli.text import first_unsafe, fold, nfc, unsafe_reason
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -28,9 +28,6 @@ MAX_NOTE = 10_000
 MAX_EVIDENCE = 1_000
 MAX_FIGURE_NAME = 200
 DEFAULT_RETRACT_REASON = "Hủy ghi nhận"
-# C0 and C1 controls (tab and newline excepted) and the bidirectional overrides that can make
-# text print differently from what is stored.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _INTEGER = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^(\d+)([.,])(\d+)$")
 
@@ -44,11 +41,9 @@ def clean_text(value: str, label: str, limit: int, multiline: bool = True,
     if len(text) > limit:
         raise KehoachError(f"{label} dài {_thousands(len(text))} ký tự, quá giới hạn "
                            f"{_thousands(limit)}; hãy tóm tắt lại, chi tiết để ở văn bản minh chứng")
-    bad = _CONTROL.search(text) or (None if multiline else re.search("[\n\t]", text))
+    bad = first_unsafe(text, multiline)
     if bad:
-        code = f"U+{ord(bad.group()):04X}"
-        raise KehoachError(f"{label} có ký tự điều khiển {code} ở vị trí {bad.start() + 1}; "
-                           "hãy gõ lại bằng chữ thường (không dán mã điều khiển)")
+        raise KehoachError(f"{label} {unsafe_reason(bad)}")
     return text
 
 

@@ -33,6 +33,7 @@ records too (`sua_cho`, `huy`); `read_journal` applies them and keeps the raw re
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import os
@@ -46,6 +47,7 @@ from typing import TYPE_CHECKING
 from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound, os_reason
 from kehoach_cli.journal.format import RecordError, decode, encode, from_row, to_row
 from kehoach_cli.problems import Problem
+from kehoach_cli.safe_fs import O_NOFOLLOW, is_link, refuse_link
 from kehoach_cli.text import fold
 
 if TYPE_CHECKING:
@@ -115,6 +117,7 @@ def _create_exclusive(path: Path, text: str) -> None:
 
 
 def _ensure_folder(folder: Path) -> None:
+    refuse_link(folder, "thư mục nhật ký")
     if folder.is_dir():
         return
     folder.mkdir(exist_ok=True)
@@ -125,23 +128,42 @@ def _ensure_folder(folder: Path) -> None:
 def _append_line(target: Path, data: bytes) -> None:
     """Append `data` (one line with its newline) to `target`, after ending a torn last line.
 
-    Reads at most one byte of the file, whatever its size.
+    Reads at most one byte of the file, whatever its size. A write that fails or stops
+    short (a full disk) is undone: the file is cut back to its size before, under the lock
+    the caller holds, so no half record is left for every later read to trip over.
     """
-    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-    fd = os.open(target, flags, 0o644)
+    refuse_link(target, "tệp nhật ký")
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | O_NOFOLLOW | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(target, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a link swapped in after the check
+            refuse_link(target, "tệp nhật ký")
+        raise
     try:
         size = os.fstat(fd).st_size
         if size:
             os.lseek(fd, size - 1, os.SEEK_SET)
             if os.read(fd, 1) != b"\n":
                 data = b"\n" + data  # a crash left a torn line: never write onto its end
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, size)
+            raise
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte; a write that makes no progress is a full disk."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 def append_entry(loaded_plan: LoadedPlan, entry: Entry) -> Path:
@@ -157,6 +179,8 @@ def append_entry(loaded_plan: LoadedPlan, entry: Entry) -> Path:
     folder = target.parent
     try:
         _ensure_folder(folder)
+        # The lock file is opened with O_TRUNC: a planted link would empty its target.
+        refuse_link(folder / LOCK_NAME, "tệp khóa")
         with FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT):
             _append_line(target, data)
     except Timeout:
@@ -447,7 +471,22 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
 
 def check_journal(loaded_plan: LoadedPlan) -> list[Problem]:
     """Every problem of a plan's journal (empty when it reads cleanly)."""
-    return read_journal(loaded_plan).problems
+    return link_problems(loaded_plan) + read_journal(loaded_plan).problems
+
+
+def link_problems(loaded_plan: LoadedPlan) -> list[Problem]:
+    """Links in a plan's journal folder, or the folder itself a link: `log` refuses to write
+    through them, and one committed by someone else may point anywhere on the machine."""
+    folder = sidecar_dir(loaded_plan.path)
+    message = "là liên kết tượng trưng (symlink): nhật ký không được là liên kết; hãy xóa nó"
+    if is_link(folder):
+        return [Problem(folder, None, None, "", f"thư mục nhật ký {message}")]
+    try:
+        with os.scandir(folder) as items:
+            links = sorted(item.name for item in items if is_link(folder / item.name))
+    except OSError:
+        return []
+    return [Problem(folder / name, None, None, "", f"tệp {message}") for name in links]
 
 
 def task_history(loaded_plan: LoadedPlan, task_id: str) -> list[Entry]:

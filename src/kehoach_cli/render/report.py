@@ -295,8 +295,10 @@ def json_text(report: Report) -> str:
     """
     import json
 
+    from kehoach_cli.text import json_escaped
+
     def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+        return json_escaped(json.dumps(value, ensure_ascii=False))
 
     parts = []
     for key, value in to_dict(report).items():
