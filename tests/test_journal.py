@@ -363,7 +363,7 @@ def test_a_write_that_fails_halfway_is_undone(
     monkeypatch.setattr(os, "write", failing)
     from kehoach_cli.errors import KehoachError
 
-    with pytest.raises(KehoachError, match="không ghi được nhật ký .ổ đĩa đã đầy."):
+    with pytest.raises(KehoachError, match=r"không ghi được nhật ký \(ổ đĩa đã đầy\)"):
         journal.append_entry(plan, make("b000000000"))
     monkeypatch.undo()
     assert path.read_bytes() == before  # cut back: no half record for every later read

@@ -9,6 +9,7 @@ also holds against a link swapped in between).
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -49,6 +50,16 @@ def refuse_link(path: Path, what: str = "tệp") -> None:
         points_to = ""
     raise LinkRefused(f"{path}: {what} là liên kết tượng trưng (symlink){points_to}; kehoach không ghi qua "
                       "liên kết. Hãy xóa liên kết (có thể do ai đó đưa vào git) rồi thử lại")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Every byte through `os.write`; a write that makes no progress is a full disk."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 def home() -> Path:

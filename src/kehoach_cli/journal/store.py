@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 from kehoach_cli.errors import Ambiguous, Conflict, ExitCode, KehoachError, NotFound, os_reason
 from kehoach_cli.journal.format import RecordError, decode, encode, from_row, to_row
 from kehoach_cli.problems import Problem
-from kehoach_cli.safe_fs import O_NOFOLLOW, is_link, refuse_link
+from kehoach_cli.safe_fs import O_NOFOLLOW, is_link, refuse_link, write_all
 from kehoach_cli.text import fold
 
 if TYPE_CHECKING:
@@ -147,23 +147,13 @@ def _append_line(target: Path, data: bytes) -> None:
             if os.read(fd, 1) != b"\n":
                 data = b"\n" + data  # a crash left a torn line: never write onto its end
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             os.fsync(fd)
         except OSError:
             os.ftruncate(fd, size)
             raise
     finally:
         os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    """Write every byte; a write that makes no progress is a full disk."""
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        if written <= 0:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        view = view[written:]
 
 
 def append_entry(loaded_plan: LoadedPlan, entry: Entry) -> Path:
