@@ -221,7 +221,7 @@ def test_task_read_matches_a_full_read_filtered(plan: LoadedPlan) -> None:
     journal.append_entry(plan, make("f000000000", ma="3.2", sua_cho="0000000000",
                                     noi_dung="đã sửa"))
     full = [e for e in journal.read_journal(plan).entries if e.ma == "3.2"]
-    assert journal.task_history(plan, "3.2") == full
+    assert journal.read_journal(plan, "3.2").entries == full
     assert full[0].noi_dung == "đã sửa"
 
 
@@ -290,15 +290,6 @@ def test_find_entry_ambiguous_prefix(plan: LoadedPlan) -> None:
     journal.append_entry(plan, make("abcd100000"))
     with pytest.raises(Ambiguous, match="abcd000000"):
         journal.find_entry([plan], "abcd")
-
-
-def test_latest_status_per_task() -> None:
-    entries = [make("a", trang_thai=Status.DANG_THUC_HIEN, day=1),
-               make("b", trang_thai=Status.HOAN_THANH, day=3),
-               make("c", day=4),
-               make("d", ma="1.1", trang_thai=Status.CHUA_THUC_HIEN)]
-    assert journal.latest_status(entries) == {"3.2": Status.HOAN_THANH,
-                                               "1.1": Status.CHUA_THUC_HIEN}
 
 
 # --- appends ---------------------------------------------------------------------------------

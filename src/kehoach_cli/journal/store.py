@@ -55,7 +55,6 @@ if TYPE_CHECKING:
     from kehoach_cli.journal.cache import JournalCache, Stamp
     from kehoach_cli.journal.entry import Entry
     from kehoach_cli.plan.loader import LoadedPlan
-    from kehoach_cli.status import Status
 
 SIDECAR_SUFFIX = ".nhat-ky"
 RECORD_SUFFIX = ".jsonl"
@@ -448,24 +447,6 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
 def check_journal(loaded_plan: LoadedPlan) -> list[Problem]:
     """Every problem of a plan's journal (empty when it reads cleanly)."""
     return read_journal(loaded_plan).problems
-
-
-def task_history(loaded_plan: LoadedPlan, task_id: str) -> list[Entry]:
-    """The effective entries of one task, oldest first (for `kehoach show`)."""
-    return read_journal(loaded_plan, task_id).entries
-
-
-def latest_status(entries: Iterable[Entry]) -> dict[str, Status]:
-    """For each task id, the status given by its latest entry that gives one."""
-    latest: dict[str, tuple[tuple[object, ...], Status]] = {}
-    for entry in entries:
-        if entry.trang_thai is None:
-            continue
-        key = (entry.ngay, entry.ghi_luc)
-        held = latest.get(entry.ma)
-        if held is None or key >= held[0]:
-            latest[entry.ma] = (key, entry.trang_thai)
-    return {ma: status for ma, (_, status) in latest.items()}
 
 
 @dataclass(frozen=True)

@@ -204,10 +204,6 @@ class Body:
     ten_khac: list[Text] = field(default_factory=list)  # aliases people write
     thanh_vien: list[Text] = field(default_factory=list)  # member codes: a group of them
 
-    @property
-    def is_group(self) -> bool:
-        return bool(self.thanh_vien)
-
 
 @dataclass(frozen=True)
 class Task:

@@ -75,7 +75,7 @@ def validate(data: Any) -> tuple[model.Plan | None, list[tuple[Loc, str, bool]]]
     try:
         return _adapter().validate_python(data), []
     except ValidationError as exc:
-        raw = [dict(error) for error in exc.errors()]
+        raw: list[dict[str, Any]] = [dict(error) for error in exc.errors()]
         # A mistyped key ("trich_yue") is one mistake: report the unknown key with its
         # suggestion, not also the required key it was meant to be.
         typed_for = {(tuple(e["loc"][:-1]), _suggestion(e["loc"][-1])) for e in raw

@@ -25,7 +25,7 @@ from kehoach_cli.plan.bodies import (
 from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, Role, Section, Task
 from kehoach_cli.plan.timeframe import KIND_LABELS, TimeframeKind
 from kehoach_cli.plan.workspace import TaskRef
-from kehoach_cli.status import STATUS_LABELS, Status, parse_status
+from kehoach_cli.status import Status, parse_status
 from kehoach_cli.text import fold, sort_key
 
 if TYPE_CHECKING:
@@ -328,6 +328,3 @@ def roles_in_use(workspace: Workspace) -> list[Role]:
     used = {role for p in workspace.plans for _, t in p.plan.tasks() for role in t.roles()}
     return [role for role in Role if role in used]
 
-
-def status_label(status: Status | None) -> str:
-    return STATUS_LABELS[status] if status else ""
