@@ -96,4 +96,7 @@ def nhat_ky(
     elif not shown:
         print("Chưa có ghi nhận nào khớp điều kiện lọc.")
     else:
-        render.console().print(render.to_rich(journal_render.drop_empty_columns(table)))
+        from rich import box
+
+        render.console().print(render.to_rich(journal_render.drop_empty_columns(table),
+                                              box=box.SIMPLE_HEAD, title_justify="left"))
