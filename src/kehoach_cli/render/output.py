@@ -7,9 +7,6 @@ included, are made visible by `text.printable`.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
 import sys
@@ -57,6 +54,9 @@ def safe_cell(value: str) -> str:
 
 def to_csv(table: TableData) -> str:
     """CSV for Excel: CRLF line ends, formula cells neutralised (add the BOM when writing)."""
+    import csv  # here, not at the top: every command imports this module to parse options
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_cell(c) for c in table.columns])
@@ -88,6 +88,8 @@ def _json_default(value: Any) -> Any:
 
 def to_json(data: Any) -> str:
     """Readable JSON with Vietnamese as text (not \\u escapes), dates in ISO form."""
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
