@@ -35,6 +35,7 @@ from bench.common import (
     parse_floor,
     report,
 )
+from kehoach_cli.journal import read as journal_read
 from kehoach_cli.journal import store as journal
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.format import encode
@@ -137,7 +138,7 @@ def main() -> None:
         for _ in range(few):
             gc.collect()
             start = time.perf_counter()
-            read = journal.read_journal(plan)
+            read = journal_read.read_journal(plan)
             timings.append(time.perf_counter() - start)
         assert len(read.entries) >= ENTRIES and not read.problems
         report("read_journal, 100.000 ghi nhận, trong tiến trình",
