@@ -16,6 +16,7 @@ through TTY_COMPATIBLE=1. The generated workspaces are kept in the system's temp
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -60,11 +61,11 @@ def _taskwarrior(root: Path) -> dict[str, str] | None:
     data = root / "taskwarrior"
     rc = root / "taskrc"
     env = {"TASKRC": str(rc), "TASKDATA": str(data)}
-    if (data / "pending.data").exists():
+    if (data / "pending.data").is_file() and (data / "pending.data").stat().st_size:
         return env
     data.mkdir(exist_ok=True)
     rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\n", encoding="utf-8")
-    from kehoach_cli.journal.store import read_journal
+    from kehoach_cli.journal.read import read_journal
     from kehoach_cli.plan.loader import load_plan
 
     loaded = load_plan(root / "plans" / "kh0000.yaml")
@@ -78,9 +79,12 @@ def _taskwarrior(root: Path) -> dict[str, str] | None:
                       "project": item.tham_muu_thuc_hien[0], "entry": "20250101T000000Z",
                       "annotations": notes.get(item.ma, [])})
     source = root / "tasks.json"
-    source.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    subprocess.run([task, "import", str(source)], env={**env, "PATH": "/usr/bin:/bin"},
-                   check=True, capture_output=True)
+    # One object a line: Taskwarrior 2.6.2 crashes importing a single 10,000-item array.
+    source.write_text("\n".join(json.dumps(t, ensure_ascii=False) for t in tasks) + "\n",
+                      encoding="utf-8")
+    # Taskwarrior 2.6.2 crashes without HOME in its environment.
+    subprocess.run([task, "import", str(source)], env={**os.environ, **env}, check=True,
+                   capture_output=True)
     return env
 
 
