@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+from kehoach_cli.commands.options import FormatOption, PlanPaths
+from kehoach_cli.render.output import Format
 
 if TYPE_CHECKING:
     pass
@@ -58,6 +59,7 @@ def nhat_ky(
     from kehoach_cli.query import notes as journal_query
     from kehoach_cli.render import notes as journal_render
     from kehoach_cli.render import output as render
+    from kehoach_cli.render import values
 
     start, end = option_date(tu, "--tu"), option_date(den, "--den")
     if start and end and start > end:
@@ -82,7 +84,7 @@ def nhat_ky(
 
             print(render.to_json([to_json(entry) for entry in shown]), end="")
         else:
-            print(render.to_json(journal_render.entries_json(shown, found.corrections)), end="")
+            print(render.to_json(values.entries_data(shown, found.corrections)), end="")
         return
     title = f"Nhật ký thực hiện ({len(shown)} ghi nhận)"
     table = (journal_render.records_table(shown, several, title) if day_du

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+from kehoach_cli.commands.options import FormatOption, PlanPaths
+from kehoach_cli.render.output import Format
 
 if TYPE_CHECKING:
 
@@ -138,7 +139,7 @@ def _emit_tables(result: Report, grouping: Grouping) -> None:
 
     from kehoach_cli.render import output as render
     from kehoach_cli.render import report as report_render
-    from kehoach_cli.render.tasks import to_plain, to_terminal
+    from kehoach_cli.render.output import to_plain, to_terminal
 
     tables = [*report_render.task_tables(result, grouping), report_render.body_table(result),
               report_render.attention_table(result)]

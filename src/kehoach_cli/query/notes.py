@@ -31,8 +31,7 @@ def body_codes(plan: LoadedPlan, code: str) -> set[str]:
     """A body and, for a group, every member under it: what the group's filter covers."""
     from kehoach_cli.plan.bodies import registry_of
 
-    registry = registry_of(plan)
-    return {code} | {body.ma for body in registry.bodies if code in registry.groups_of(body.ma)}
+    return set(registry_of(plan).members_of(code))
 
 
 def select(

@@ -1,7 +1,7 @@
 """Who does what: the task listing behind `kehoach list`, `show` and `don-vi`.
 
 Commands hand raw option texts to `TaskFilter.parse`, call one function here, and pass the
-result to a renderer (`render_tasks.py`). Filters of different kinds combine with AND;
+result to a renderer (`render/tasks.py`). Filters of different kinds combine with AND;
 several values of one kind (two `--don-vi`, two `--vai-tro`) combine with OR.
 
 Progress comes from the journal (`journal.read_journal(loaded_plan).entries`, corrections
@@ -25,7 +25,7 @@ from kehoach_cli.plan.bodies import (
 from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, Role, Section, Task
 from kehoach_cli.plan.timeframe import KIND_LABELS, TimeframeKind
 from kehoach_cli.plan.workspace import TaskRef
-from kehoach_cli.status import STATUS_LABELS, Status, parse_status
+from kehoach_cli.status import Status, parse_status
 from kehoach_cli.text import fold, sort_key
 
 if TYPE_CHECKING:
@@ -200,15 +200,7 @@ def _all_assignments(task: Task) -> list[Assignment]:
 
 def _reporters(registry: Registry, codes: Sequence[str]) -> set[str]:
     """Bodies whose notes speak for `codes`: the bodies themselves and members of groups."""
-    out = set(codes)
-    todo = list(codes)
-    while todo:
-        body = registry.get(todo.pop())
-        for member in body.thanh_vien if body else []:
-            if member not in out:
-                out.add(member)
-                todo.append(member)
-    return out
+    return set().union(*(registry.members_of(code) for code in codes))
 
 
 def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
@@ -340,6 +332,3 @@ def roles_in_use(workspace: Workspace) -> list[Role]:
     used = {role for p in workspace.plans for _, t in p.plan.tasks() for role in t.roles()}
     return [role for role in Role if role in used]
 
-
-def status_label(status: Status | None) -> str:
-    return STATUS_LABELS[status] if status else ""

@@ -5,28 +5,16 @@ Pure: entries in, `TableData` or plain data out; the command prints.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kehoach_cli.dates import format_date
-from kehoach_cli.journal.format import to_json
 from kehoach_cli.render.output import TableData
-from kehoach_cli.status import STATUS_LABELS
+from kehoach_cli.render.values import figures_text, status_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from kehoach_cli.journal.entry import Entry
-
-
-def format_number(value: float) -> str:
-    """3 -> "3", 2.5 -> "2,5": the decimal comma of Vietnamese documents."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:g}".replace(".", ",")
-
-
-def figures_text(figures: Mapping[str, float]) -> str:
-    return "; ".join(f"{name}: {format_number(value)}" for name, value in figures.items())
 
 
 def _fixed_note(entry: Entry, corrections: Mapping[str, list[Entry]]) -> str:
@@ -60,7 +48,7 @@ def history_table(entries: Iterable[Entry], corrections: Mapping[str, list[Entry
     table = TableData(columns, title=title)
     for entry in entries:
         row = [entry.id, entry.ma, format_date(entry.ngay), entry.don_vi, entry.noi_dung,
-               STATUS_LABELS[entry.trang_thai] if entry.trang_thai else "",
+               status_text(entry),
                entry.minh_chung or "", figures_text(entry.so_lieu), entry.nguoi_ghi,
                _fixed_note(entry, corrections)]
         if show_plan:
@@ -87,22 +75,10 @@ def records_table(records: Iterable[Entry], show_plan: bool = False,
     for record in records:
         row = [record.id, record_kind(record), record.ma, format_date(record.ngay),
                record.don_vi, record.noi_dung,
-               STATUS_LABELS[record.trang_thai] if record.trang_thai else "",
+               status_text(record),
                record.minh_chung or "", figures_text(record.so_lieu), record.nguoi_ghi,
                record.ghi_luc.strftime("%d/%m/%Y %H:%M")]
         if show_plan:
             row.insert(1, record.ke_hoach)
         table.rows.append(row)
     return table
-
-
-def entries_json(entries: Iterable[Entry],
-                 corrections: Mapping[str, list[Entry]] | None = None) -> list[dict[str, Any]]:
-    """Entries for `--dinh-dang json`, each with the ids of its corrections."""
-    corrections = corrections or {}
-    out = []
-    for entry in entries:
-        data = to_json(entry)
-        data["cac_ban_sua"] = [fix.id for fix in corrections.get(entry.id, ())]
-        out.append(data)
-    return out

@@ -16,6 +16,7 @@ from kehoach_cli.plan.model import ROLE_SHORT, Role, Task
 from kehoach_cli.plan.timeframe import KIND_LABELS
 from kehoach_cli.query.review import BodyLine, Report, TaskLine
 from kehoach_cli.render.output import TableData, to_markdown
+from kehoach_cli.render.values import figures_text, timeframe_text
 from kehoach_cli.status import STATUS_LABELS, Status
 from kehoach_cli.text import shorten
 
@@ -31,13 +32,6 @@ LATEST_NOTES = 2  # how many of the latest notes a task row shows
 DASH = "–"
 
 
-def number(value: float) -> str:
-    """3 -> "3", 2.5 -> "2,5" (Vietnamese decimal comma)."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:.2f}".rstrip("0").replace(".", ",")
-
-
 def percent(value: float | None) -> str:
     return DASH if value is None else f"{value * 100:.1f}%".replace(".", ",").replace(",0%", "%")
 
@@ -47,27 +41,14 @@ def task_id(report: Report, line: TaskLine) -> str:
     return f"{line.plan.key}:{line.task.ma}" if len(report.plans) > 1 else line.task.ma
 
 
-# The implementing roles, in document order, with their field names: `Task.roles()` walks
-# the Enum, and rows of 20,000 tasks asked it 30,000 times (0.15 s).
-_IMPLEMENTING = [(role, role.value) for role in Role if role is not Role.CHI_DAO]
-
-
 def bodies_text(task: Task) -> str:
     """The implementing bodies: "MTTQ, CT-XH", or by role when the task names several."""
-    roles = {r: codes for r, name in _IMPLEMENTING if (codes := getattr(task, name))}
+    roles = task.implementing()
     if not roles:
         return ", ".join(task.chi_dao)
     if len(roles) == 1:
         return ", ".join(next(iter(roles.values())))
     return "; ".join(f"{ROLE_SHORT[r]}: {', '.join(codes)}" for r, codes in roles.items())
-
-
-def timeframe_text(task: Task) -> str:
-    return task.thoi_gian.van_ban if task.thoi_gian else DASH
-
-
-def figures_text(figures: dict[str, float]) -> str:
-    return "; ".join(f"{name}: {number(value)}" for name, value in figures.items())
 
 
 def note_text(entry: Entry, width: int) -> str:
@@ -94,7 +75,7 @@ def task_row(report: Report, line: TaskLine, width: int) -> list[str]:
         task_id(report, line),
         shorten(line.task.noi_dung, width),
         bodies_text(line.task),
-        timeframe_text(line.task),
+        timeframe_text(line.task.thoi_gian, DASH),
         str(len(line.entries)),
         latest_notes(line) or DASH,
         figures_text(line.so_lieu) or DASH,
@@ -347,7 +328,7 @@ def csv_table(report: Report, grouping: Grouping = Grouping.MUC) -> TableData:
 
     def row(line: TaskLine) -> list[str]:
         return [line.plan.key, line.section.ma, line.task.ma, line.task.noi_dung,
-                bodies_text(line.task), timeframe_text(line.task),
+                bodies_text(line.task), timeframe_text(line.task.thoi_gian, DASH),
                 format_date(report.span.tu), format_date(report.span.den),
                 str(len(line.entries)), latest_notes(line, width=200),
                 figures_text(line.so_lieu), line.state.label(),
