@@ -123,7 +123,7 @@ def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
     from kehoach_cli.render import report as report_render
 
     if fmt is Format.JSON:
-        sys.stdout.write(report_render.json_text(result))
+        sys.stdout.writelines(report_render.json_chunks(result))
     elif fmt is Format.CSV:
         render.write_csv(render.to_csv(report_render.csv_table(result, grouping)))
     elif fmt is Format.MD:
