@@ -394,7 +394,7 @@ def test_nhat_ky_warns_of_damaged_lines_and_still_lists(workspace: Path, cli: Ru
 
 
 def test_task_history_for_show(history: dict[str, str], workspace: Path) -> None:
-    from kehoach_cli.journal.store import read_journal
+    from kehoach_cli.journal.read import read_journal
     from kehoach_cli.plan.loader import load_plan
 
     plan = load_plan(workspace / "plans" / "kh160.yaml")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
 SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a plan of 50 tasks is about 40 KB
 _FORBID: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from kehoach_cli.journal.store import read_journal
+from kehoach_cli.journal.read import read_journal
 
 if TYPE_CHECKING:
     from datetime import date

@@ -319,7 +319,7 @@ class JournalSource:
         self.problems: list[str] = []
 
     def __call__(self, loaded: LoadedPlan) -> list[Entry]:
-        from kehoach_cli.journal.store import read_journal
+        from kehoach_cli.journal.read import read_journal
 
         journal = read_journal(loaded)
         self.problems.extend(str(p) for p in journal.problems)
