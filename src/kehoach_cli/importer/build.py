@@ -46,9 +46,9 @@ class Built:
 
 
 class Builder:
-    def __init__(self, draft: Draft, registry: list[Body]) -> None:
+    def __init__(self, draft: Draft, registry: list[Body], known: list[Body]) -> None:
         self.draft = draft
-        self.matcher = BodyMatcher(list(registry))
+        self.matcher = BodyMatcher(list(registry), known_spellings=list(known))
         self.registry = list(registry)
         self.comments: dict[Path_, list[str]] = {}
         self.notes = list(draft.notes)
@@ -239,9 +239,10 @@ def _body_data(body: Body) -> dict[str, Any]:
     return data
 
 
-def build(draft: Draft, registry: list[Body]) -> Built:
-    """Plan data for `draft`, matching bodies against `registry` (may be empty)."""
-    return Builder(draft, registry).build()
+def build(draft: Draft, registry: list[Body], known: list[Body] | None = None) -> Built:
+    """Plan data for `draft`, matching bodies against `registry` (may be empty); the
+    spellings of `known` bodies also count for the registry's bodies with their codes."""
+    return Builder(draft, registry, known or []).build()
 
 
 __all__ = ["Built", "build", "fold"]
