@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kehoach_cli.importer.sentences import starts_like_body
 from kehoach_cli.plan.bodies import Registry, Tier, name_key
 from kehoach_cli.plan.model import Body
 from kehoach_cli.text import fold
@@ -31,10 +32,24 @@ def split_names(text: str) -> list[list[str]]:
     text = _TRAILING.sub("", text.strip())
     groups = []
     for part in re.split(r"\s*;\s*", text):
-        items = [item.strip() for item in re.split(r"\s*,\s*", part) if item.strip()]
+        items: list[str] = []
+        for item in (i.strip() for i in re.split(r"\s*,\s*", part)):
+            if item and items and _continues(item):
+                items[-1] += ", " + item  # "Các sở, ban, ngành"; "Phó Chủ tịch, phụ trách ..."
+            elif item:
+                items.append(item)
         if items:
             groups.append(items)
     return groups
+
+
+def _continues(item: str) -> bool:
+    """Whether a comma item goes on with the name before it rather than naming a body: it
+    starts in lower case with a word that does not begin a name ("ban, ngành", "thành phố",
+    "phụ trách lĩnh vực ...")."""
+    if not item[:1].islower():
+        return False
+    return len(item.split()) == 1 or not starts_like_body(item)
 
 
 @dataclass
@@ -87,13 +102,24 @@ class BodyMatcher:
         whole = self.exact(item, qualifier)
         if whole is not None:
             return [whole]
-        parts = _AND.split(item)
+        parts = self._and_parts(item)
         if len(parts) > 1:
             return [m for part in parts for m in self._item(part, qualifier, create)]
         if not create:
             near = self.partial(item, qualifier)
             return [near] if near else []
         return [self.loose(item, qualifier)]
+
+    def _and_parts(self, item: str) -> list[str]:
+        """`item` split at "và"/"cùng" where what follows starts a name of its own: "Giám sát
+        và Phản biện xã hội" stays whole, "Mặt trận Tổ quốc và các đoàn thể" is two."""
+        parts: list[str] = []
+        for part in _AND.split(item):
+            if parts and not (starts_like_body(part) or self.exact(part) is not None):
+                parts[-1] += " và " + part
+            else:
+                parts.append(part)
+        return parts
 
     def _variants(self, item: str, qualifier: str | None) -> list[str]:
         bare = _ARTICLE.sub("", item)
