@@ -40,7 +40,8 @@ _HEAD_PHRASES = (
 )
 _ARTICLE = re.compile(r"^(?:các|những|toàn thể|mỗi|từng)\s+", re.IGNORECASE)
 _LEAD = re.compile(r"^(?P<who>.+?)\s+(?i:chủ trì)\b[\s,;]*(?:(?:và\s+)?phối hợp\s+(?:với|cùng)?\s*"
-                   r"(?P<with>.+?))?(?=\s+(?:tham mưu|tổ chức(?! có liên quan| chính trị| thành viên)|triển khai|thực hiện|xây dựng|giúp|"
+                   r"(?P<with>.+?))?(?=\s+(?:tham mưu|tổ chức(?! có liên quan| chính trị| thành viên)"
+                   r"|triển khai|thực hiện|xây dựng|giúp|"
                    r"hướng dẫn|kiểm tra|để|nhằm|theo dõi|báo cáo|khẩn trương|đôn đốc)\b|[().:]|$)")
 _GIVE = re.compile(r"(?:^|[(;.]\s*|\s)(?P<how>(?i:giao(?: cho)?|đề nghị|yêu cầu))\s+(?P<rest>.+)$")
 
