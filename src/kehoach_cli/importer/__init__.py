@@ -40,7 +40,7 @@ def import_document(path: Path, registry: list[Body], registry_from: str | None 
     from kehoach_cli.plan.default_registry import default_bodies
 
     source = read_source(path)
-    draft = parse_lines(source.lines, source.unit)
+    draft = parse_lines(source.lines, source.unit, source.tables)
     draft.notes[:0] = [Note(no, text) for no, text in source.notes]
     if not draft.tasks():
         raise KehoachError(

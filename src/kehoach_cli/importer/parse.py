@@ -15,11 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from kehoach_cli.importer.refs import DOC_TYPES, NUMBER, canonical_type
-from kehoach_cli.importer.source import Line
+from kehoach_cli.importer.source import Grid, Line
 from kehoach_cli.plan.model import Role
 from kehoach_cli.text import fold
+
+if TYPE_CHECKING:
+    from kehoach_cli.importer.tables import TableTask
 
 TIME = "thoi_gian"
 PRODUCT = "san_pham"  # "Kết quả:", "Sản phẩm:": kept in the task's note
@@ -191,9 +195,16 @@ def _part_of(title: str) -> Part:
 class Parser:
     """A single pass over the lines; `parse` is the entry point."""
 
-    def __init__(self, lines: list[Line], unit: str) -> None:
+    def __init__(self, lines: list[Line], unit: str, tables: dict[int, Grid] | None = None) -> None:
+        from kehoach_cli.importer.tables import header_of
+
         self.lines = lines
         self.unit = unit
+        self.grids = tables or {}
+        self.task_tables = {n: h for n, grid in self.grids.items() if (h := header_of(grid))}
+        self.tables_read: set[int] = set()
+        self.table_section: DraftSection | None = None  # a table continued on the next page
+        self.last_text: str | None = None  # the line before a table: its caption
         self.draft = Draft()
         self.part: Part | None = None
         self.section: DraftSection | None = None
@@ -203,7 +214,7 @@ class Parser:
         self.sign_step = 0
         self.tables_noted: set[int] = set()
         self.heading: str | None = None  # "Thuộc mục 1.1: …" for tasks 1.1.x
-        self.roman_any = any(_roman(line) for line in lines)
+        self.roman_any = any(_roman(line) for line in lines if not line.in_table)
         self.roman: str | None = None  # the Roman numeral of the current part
         self.part_title: str | None = None
         self.org: DraftSection | None = None  # tasks of "Tổ chức thực hiện", body by body
@@ -268,6 +279,8 @@ class Parser:
         return len(self.lines)
 
     def _is_part_start(self, line: Line) -> bool:
+        if line.in_table:
+            return line.table in self.task_tables
         if self.roman_any:
             return _roman(line) is not None
         return _numbered(line.text) is not None and not line.bullet
@@ -302,6 +315,13 @@ class Parser:
     # --- body -----------------------------------------------------------------------------
 
     def _line(self, line: Line) -> None:
+        if line.in_table and line.table in self.task_tables:
+            if line.table not in self.tables_read:
+                self.tables_read.add(line.table)
+                self._task_table(line)
+            return
+        if not line.in_table:
+            self.last_text = line.text
         if self._closing_line(line) or self._part_heading(line):
             return
         if self.part is None and not self.roman_any:
@@ -321,6 +341,40 @@ class Parser:
             self._org(line)
         elif self.part is None:
             self.note(line, "dòng trước phần I chưa nhận ra: chưa đưa vào")
+
+    def _task_table(self, line: Line) -> None:
+        """Every task of a task table, grouped as its group rows say."""
+        from kehoach_cli.importer.tables import read_table, roman_value
+
+        self._close_section()
+        self._close_org()
+        grid, header = self.grids[line.table], self.task_tables[line.table]
+        header_text = grid.rows[header[0] - 1]
+        notes: list[tuple[int, str]] = []
+        groups = read_table(grid, header, header_text, notes, line.table)
+        self.draft.notes += [Note(no, text) for no, text in notes]
+        used = {task.ma for task in self.draft.tasks()}
+        count = 0
+        for group in groups:
+            section = self.table_section if group.title is None else None
+            if section is None:
+                number = roman_value(group.number) if group.number else None
+                taken = {s.ma for s in self.draft.sections}
+                ma = str(number) if number and str(number) not in taken else str(
+                    max([int(m) for m in taken if m.isdigit()] + [0]) + 1)
+                title = group.title or self.part_title or self.last_text or "Phụ lục"
+                section = DraftSection(ma, group.no, title)
+                self.draft.sections.append(section)
+            for item in group.tasks:
+                ma = item.number if item.number and item.number not in used else (
+                    f"{section.ma}.{len(section.tasks) + 1}")
+                used.add(ma)
+                section.tasks.append(_table_task(ma, item))
+                count += 1
+            self.table_section = section
+        labels = ", ".join(f"“{' '.join(t.split())}”" for t in header_text if t)
+        self.note(line, f"bảng {line.table}: đọc {count} nhiệm vụ theo các cột {labels}; "
+                        "hãy so từng hàng với bảng gốc")
 
     def _closing_line(self, line: Line) -> bool:
         """Recipients and the signature block; True when `line` belongs to them."""
@@ -584,6 +638,27 @@ def _labels_in(text: str) -> list[tuple[str, str, str]]:
     return [single] if single else []
 
 
+def _table_task(ma: str, item: TableTask) -> DraftTask:
+    """A draft task from a table row: roles and time from their columns, the product and
+    other columns in the note."""
+    from kehoach_cli.importer.tables import NOTE, PRODUCT
+    from kehoach_cli.importer.tables import TIME as TIME_COLUMN
+
+    lines = [text.lstrip("-+•* ").strip() for text in item.content if text.strip()]
+    task = DraftTask(ma, item.no, lines[:1], lines[1:])
+    where = f"bảng, hàng {item.row}"
+    for kind, text in item.cells.items():
+        label = f"{item.labels.get(kind, kind)} ({where})"
+        if kind == TIME_COLUMN:
+            task.roles[TIME] = RawRole(item.no, label, " ".join(text.split()))
+        elif kind in (PRODUCT, NOTE):
+            task.ghi_chu.append(f"{item.labels.get(kind, kind)}: {' '.join(text.split())}")
+        else:
+            parts = [p.lstrip("-+•* ").strip(" ;,") for p in text.split("\n")]
+            task.roles[kind] = RawRole(item.no, label, "; ".join(p for p in parts if p))
+    return task
+
+
 def _body_lead(text: str) -> tuple[str, str] | None:
     """(body, duties) when `text` opens with a body's name: "Ủy ban nhân dân phường: …", or is
     a body's name alone as a heading ("Ban Thường trực Ủy ban MTTQ Việt Nam xã")."""
@@ -654,9 +729,10 @@ def _is_title(line: Line) -> bool:
 
 
 
-def parse_lines(lines: list[Line], unit: str = "dòng") -> Draft:
-    """The draft of a plan document."""
-    return Parser(lines, unit).run()
+def parse_lines(lines: list[Line], unit: str = "dòng",
+                tables: dict[int, Grid] | None = None) -> Draft:
+    """The draft of a plan document; `tables` are its tables as grids, by number."""
+    return Parser(lines, unit, tables).run()
 
 
 __all__ = ["Draft", "DraftSection", "DraftTask", "Note", "canonical_type", "parse_lines"]

@@ -65,4 +65,6 @@ def _candidates(value: str) -> list[str]:
     dates = _DATE.findall(bare)
     if len(dates) == 1:
         out.append(re.sub(r"\s+", "", dates[0]))
+    elif not dates and re.search(r"\bthường xuyên\b", bare, re.IGNORECASE):
+        out.append("Thường xuyên")  # "Nhiệm vụ thường xuyên", "Duy trì thường xuyên …"
     return out
