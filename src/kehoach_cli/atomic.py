@@ -72,9 +72,12 @@ def _remove_stale(folder: Path, target: Path) -> None:
             continue
 
 
-def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bool) -> None:
+def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bool,
+               private: bool = False, durable: bool = True) -> None:
     """Create (or, with `overwrite`, replace) `target` with what `write` puts in a stream.
 
+    `private` keeps the file readable by the user alone (caches); without `durable` the
+    data is not forced to disk first (a cache lost in a crash is only rebuilt).
     Raises `Conflict` when the file exists and `overwrite` is false, `LinkRefused` when it
     is a symbolic link, `KehoachError` (exit code IO) when the file system refuses; the
     target is then left as it was and no temporary file remains.
@@ -99,9 +102,11 @@ def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bo
     try:
         try:
             _hide(temp)
-            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; outputs are not
+            if not private:
+                os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; outputs are not
             write_all(fd, data)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         if overwrite:

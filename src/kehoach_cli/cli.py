@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import typer
 
-from kehoach_cli import __version__, i18n
+from kehoach_cli import __version__, gcpolicy, i18n
 from kehoach_cli.commands import check, don_vi, log, nhap, nhat_ky, report, show
 from kehoach_cli.commands import list as list_cmd
 from kehoach_cli.errors import ExitCode, KehoachError, os_reason
@@ -171,7 +171,8 @@ def _run(args: list[str]) -> int:
 
     i18n.install()
     try:
-        code = app(args=args, prog_name="kehoach", standalone_mode=False)
+        with gcpolicy.paused():
+            code = app(args=args, prog_name="kehoach", standalone_mode=False)
         sys.stdout.flush()  # inside the boundary: a full disk or closed pipe shows up here
     except typer.Exit as exc:
         code = exc.exit_code

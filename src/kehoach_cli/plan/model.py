@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
 SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a plan of 50 tasks is about 40 KB
 _FORBID: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
 
 
@@ -203,10 +204,6 @@ class Body:
     ten: Text  # Ủy ban Mặt trận Tổ quốc Việt Nam phường
     ten_khac: list[Text] = field(default_factory=list)  # aliases people write
     thanh_vien: list[Text] = field(default_factory=list)  # member codes: a group of them
-
-    @property
-    def is_group(self) -> bool:
-        return bool(self.thanh_vien)
 
 
 @dataclass(frozen=True)

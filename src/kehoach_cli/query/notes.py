@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from kehoach_cli.journal.store import read_journal
+from kehoach_cli.journal.read import read_journal
 
 if TYPE_CHECKING:
     from datetime import date
@@ -25,6 +25,16 @@ class Selection:
     corrections: dict[str, list[Entry]] = field(default_factory=dict)  # ids are random: unique
     problems: list[Problem] = field(default_factory=list)
     plans: int = 0
+
+
+def check_range(start: date | None, end: date | None) -> None:
+    """Refuse a --tu after --den, naming both."""
+    if start and end and start > end:
+        from kehoach_cli.dates import format_date
+        from kehoach_cli.errors import KehoachError
+
+        raise KehoachError(f"--tu {format_date(start)} sau --den {format_date(end)}: "
+                           "hãy đổi chỗ hai ngày")
 
 
 def body_codes(plan: LoadedPlan, code: str) -> set[str]:

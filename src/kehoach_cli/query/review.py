@@ -1,7 +1,7 @@
 """The periodic review (báo cáo định kỳ): plans and notes in, a `Report` out.
 
 Pure over its inputs: `build_report(plans, entries, span, as_of)` reads no file and no
-clock, so it is tested without a journal. `collect_entries` is the one place that reads
+clock, so it is tested without a journal. `JournalSource` is the one place that reads
 the journals.
 
 What the review answers:
@@ -319,16 +319,8 @@ class JournalSource:
         self.problems: list[str] = []
 
     def __call__(self, loaded: LoadedPlan) -> list[Entry]:
-        from kehoach_cli.journal.store import read_journal
+        from kehoach_cli.journal.read import read_journal
 
         journal = read_journal(loaded)
         self.problems.extend(str(p) for p in journal.problems)
         return journal.entries
-
-
-def collect_entries(plans: Iterable[LoadedPlan]) -> tuple[list[Entry], list[str]]:
-    """Every effective note of every plan's journal (corrections applied), and the lines
-    that could not be read, as messages."""
-    source = JournalSource()
-    entries = [entry for loaded in plans for entry in source(loaded)]
-    return entries, source.problems

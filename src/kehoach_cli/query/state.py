@@ -73,13 +73,17 @@ def occurrence(timeframe: Timeframe, day: date) -> Span | None:
     return span_of(containing(timeframe.chu_ky, day))
 
 
+# Kinds with one deadline (a date, the end of a period or of a range), not recurring ones.
+_ONE_DEADLINE = (TimeframeKind.HAN, TimeframeKind.KY, TimeframeKind.KHOANG)
+
+
 def assess(timeframe: Timeframe | None, history: Sequence[Entry], at: date) -> TaskState:
     """The state of a task at `at`. `history` holds its notes in order of the day the work
     happened (then of recording); notes after `at` are ignored."""
     relevant = [e for e in history if e.ngay <= at]
     deadline: date | None = None
     if timeframe is not None:
-        if timeframe.loai in (TimeframeKind.HAN, TimeframeKind.KY):
+        if timeframe.loai in _ONE_DEADLINE:
             deadline = timeframe.han
         elif (current := occurrence(timeframe, at)) is not None:
             deadline = current.den
@@ -109,7 +113,7 @@ def deadlines_in(timeframe: Timeframe | None, span: Span) -> list[date]:
     """The deadlines of a task that fall within `span` (several for a monthly task)."""
     if timeframe is None:
         return []
-    if timeframe.loai in (TimeframeKind.HAN, TimeframeKind.KY):
+    if timeframe.loai in _ONE_DEADLINE:
         return [timeframe.han] if timeframe.han is not None and timeframe.han in span else []
     out: list[date] = []
     current = occurrence(timeframe, span.tu)

@@ -41,10 +41,8 @@ FONT = "Times New Roman"
 BLANK = "................"  # a visible blank the office fills in
 WARD_BLANK = "........"  # where the ward's own name goes, short enough for the header
 SHORT_BLANK = "...."
-DATE_BLANK = f"{SHORT_BLANK}, ngày .. tháng .. năm ...."
 # A name ending with one of these lacks the ward's own name ("Đảng ủy phường").
 _UNIT_NOUNS = ("phuong", "xa", "thi tran", "dang uy")
-TEXT_WIDTH_MM = 160  # A4 210 mm less margins 35 + 15
 TABLE_PT = 12  # tables are set smaller than the 14pt body so they fit the page
 
 

@@ -5,6 +5,7 @@ so the four always say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -249,6 +250,13 @@ def task_dict(report: Report, line: TaskLine) -> dict[str, Any]:
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The JSON document: the span in ISO dates, every task, every body, attention."""
+    return {key: list(value) if isinstance(value, Iterator) else value
+            for key, value in _fields(report).items()}
+
+
+def _fields(report: Report) -> dict[str, Any]:
+    """The document's fields; the long lists (tasks, bodies) as iterators, made item by item
+    while they are written."""
     span, nxt = report.span, report.next_span
 
     def ref(line: TaskLine) -> str:
@@ -270,13 +278,13 @@ def to_dict(report: Report) -> dict[str, Any]:
             **{s.value: sum(1 for t in report.tasks if t.state.status is s) for s in Status},
             "qua_han": sum(1 for t in report.tasks if t.state.late),
         },
-        "nhiem_vu": [task_dict(report, line) for line in report.tasks],
-        "theo_don_vi": [
+        "nhiem_vu": (task_dict(report, line) for line in report.tasks),
+        "theo_don_vi": (
             {"ma": b.ma, "ten": b.ten, **body_counts(b),
              "ty_le_hoan_thanh": round(b.rate, 4) if b.rate is not None else None,
              "nhiem_vu": [ref(t) for t, _ in b.tasks]}
             for b in report.bodies
-        ],
+        ),
         "can_quan_tam": {
             "khong_hoat_dong": [ref(t) for t in report.without_activity],
             "qua_han": [ref(t) for t in report.overdue],
@@ -286,8 +294,9 @@ def to_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def json_text(report: Report) -> str:
-    """The JSON document, indented at the top and one line a task and a body.
+def json_chunks(report: Report) -> Iterator[str]:
+    """The JSON document piece by piece, indented at the top and one line a task and a body,
+    for writing as it is made: the text of 20,000 tasks is never held whole.
 
     Still one JSON value, readable and diffable line by line; and `json.dumps` without
     `indent` runs in C, while `indent` falls back to pure Python, several times slower on
@@ -300,14 +309,19 @@ def json_text(report: Report) -> str:
     def dumps(value: Any) -> str:
         return json_escaped(json.dumps(value, ensure_ascii=False))
 
-    parts = []
-    for key, value in to_dict(report).items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            inner = ",\n".join(f"    {dumps(item)}" for item in value)
-            parts.append(f"  {dumps(key)}: [\n{inner}\n  ]")
-        else:
-            parts.append(f"  {dumps(key)}: {dumps(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    opening = "{\n"
+    for key, value in _fields(report).items():
+        yield f"{opening}  {dumps(key)}: "
+        opening = ",\n"
+        if not isinstance(value, Iterator):
+            yield dumps(value)
+            continue
+        separator = "[\n    "
+        for item in value:
+            yield separator + dumps(item)
+            separator = ",\n    "
+        yield "[]" if separator.startswith("[") else "\n  ]"
+    yield "\n}\n"
 
 
 def markdown(report: Report, grouping: Grouping = Grouping.MUC) -> str:

@@ -20,7 +20,17 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, Role
-from kehoach_cli.render.output import Format, TableData, emit_table, to_terminal, warn_problems, write_text
+from kehoach_cli.render.output import (
+    Format,
+    TableData,
+    column_widths,
+    console,
+    emit_table,
+    stacked,
+    to_terminal,
+    warn_problems,
+    write_text,
+)
 from kehoach_cli.render.values import (
     document_data,
     document_text,
@@ -34,7 +44,7 @@ from kehoach_cli.status import STATUS_LABELS
 from kehoach_cli.text import printable, shorten
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from kehoach_cli.query.tasks import BodySummary, TaskDetail, TaskList, TaskRow
 
@@ -44,17 +54,13 @@ CONTENT_WIDTH_PLAIN = 90
 SECTION_WIDTH = 40
 
 
-def _rich_table(table: TableData, settings: dict[str, dict[str, Any]]) -> Table:
-    """`render.to_rich` with per-column settings (ratio, no_wrap, min_width)."""
+def _rich_table(table: TableData, settings: dict[str, dict[str, Any]]) -> RenderableType:
+    """`render.to_rich` with per-column settings (ratio, no_wrap)."""
     from rich import box
 
     from kehoach_cli.render.output import to_rich
 
-    rich_table = to_rich(table, box=box.SIMPLE_HEAD, expand=True, title_justify="left")
-    for column in rich_table.columns:
-        for key, value in settings.get(str(column.header), {}).items():
-            setattr(column, key, value)
-    return rich_table
+    return to_rich(table, settings, box=box.SIMPLE_HEAD, expand=True, title_justify="left")
 
 
 def _roles_cell(row: TaskRow, by_body: bool, several_bodies: bool) -> str:
@@ -136,7 +142,7 @@ def emit_task_list(result: TaskList, fmt: Format) -> None:
     emit_table(table, fmt, task_list_data(result) if fmt is Format.JSON else None, rich)
 
 
-def task_list_rich(result: TaskList, table: TableData) -> Table:
+def task_list_rich(result: TaskList, table: TableData) -> RenderableType:
     """The terminal view: tasks grouped under their section's title instead of a narrow
     "Mục" column that would wrap every title over five lines."""
     from rich import box
@@ -148,22 +154,24 @@ def task_list_rich(result: TaskList, table: TableData) -> Table:
         title = f"Nhiệm vụ của {names}: {len(result.rows)}"
     else:
         title = f"Nhiệm vụ: {len(result.rows)}"
+    # The content takes the squeeze; the other columns stay as wide as their widest word.
     settings: dict[str, dict[str, Any]] = {
-        "Kế hoạch": {"no_wrap": True},
-        "Mã": {"no_wrap": True},
-        "Nội dung": {"ratio": 5, "min_width": 24},
-        "Vai trò": {"ratio": 2, "min_width": 12},
-        "Đơn vị": {"ratio": 2, "min_width": 12},
-        "Thời gian": {"ratio": 1, "min_width": 10},
-        "Trạng thái": {"ratio": 1, "min_width": 10},
+        "Nội dung": {"ratio": 5},
+        "Vai trò": {"ratio": 2},
+        "Đơn vị": {"ratio": 2},
     }
     section_at = table.columns.index("Mục")
     content_at = table.columns.index("Nội dung") - 1
     columns = [c for c in table.columns if c != "Mục"]
-    rich = Table(title=Text(printable(title)), title_justify="left", box=box.SIMPLE_HEAD,
-                 expand=True)
-    for column in columns:
-        rich.add_column(Text(column), overflow="fold", **settings.get(column, {}))
+    narrow = TableData(columns, [[c for i, c in enumerate(cells) if i != section_at]
+                                 for cells in table.rows], title)
+    widths = column_widths(narrow, console().width, per_column=3,
+                           weights={name: extra["ratio"] for name, extra in settings.items()})
+    if widths is None:
+        return stacked(TableData(table.columns, table.rows, title))
+    rich = Table(title=Text(printable(title)), title_justify="left", box=box.SIMPLE_HEAD)
+    for column, width in zip(columns, widths, strict=True):
+        rich.add_column(Text(column), overflow="fold", width=width)
     current: tuple[str, str] | None = None
     for row, cells in zip(result.rows, table.rows, strict=True):
         if (row.plan_key, row.section.ma) != current:
