@@ -1,5 +1,4 @@
-"""File-system guards shared by every writer: no write through a symbolic link, and caches
-only in folders nobody else can plant files in.
+"""File-system guards shared by every writer: no write through a symbolic link.
 
 A plans folder is shared through git, so a collaborator can commit a journal file that is a
 link to `~/.bashrc`; the next `kehoach log` would append to it. Writers check the folder and
@@ -12,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import sys
 from pathlib import Path
 
 from kehoach_cli.errors import ExitCode, KehoachError
@@ -69,20 +67,3 @@ def home() -> Path:
         return Path.home()
     except (RuntimeError, KeyError) as exc:
         raise OSError(f"không xác định được thư mục nhà của người dùng ({exc})") from None
-
-
-def private_to_user(path: Path) -> bool:
-    """Whether `path` (a cache folder or file) is the user's own and no one else may write
-    it; where a cache can be planted, it must not be read.
-
-    Windows has no owner bits to compare here: its per-user folders are private already.
-    """
-    if sys.platform == "win32" or not hasattr(os, "getuid"):
-        return True
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
-        return False
-    return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
