@@ -17,7 +17,7 @@ _MESSAGES = [
     (r"Missing argument '(.+?)'\.?", "thiếu đối số {0}"),
     (r"Missing option '(.+?)'\.?", "thiếu tùy chọn {0}"),
     (r"Missing parameter: (\S+)", "thiếu tham số {0}"),
-    (r"Got unexpected extra arguments? \((.+?)\)", "thừa đối số: {0}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)", "thừa đối số: {0}"),
     (r"No such command '(.+?)'\.", "không có lệnh “{0}”."),
     (r"Option '(.+?)' requires an argument\.?", "tùy chọn {0} cần một giá trị"),
     (r"Option '(.+?)' requires (.+)", "tùy chọn {0} cần {1}"),

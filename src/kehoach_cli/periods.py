@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from kehoach_cli.dates import MAX_YEAR, MIN_YEAR
+from kehoach_cli.errors import KehoachError
 from kehoach_cli.text import fold
 
 
@@ -43,7 +45,7 @@ PERIOD_EXAMPLES = (
 )
 
 
-class PeriodError(ValueError):
+class PeriodError(KehoachError, ValueError):
     """A period phrase that cannot be read; the message is Vietnamese with examples."""
 
 
@@ -63,6 +65,9 @@ class Period:
     def __post_init__(self) -> None:
         if not 1 <= self.index <= _COUNT[self.kind]:
             raise PeriodError(f"kỳ {self.kind.value} không có số thứ tự {self.index}")
+        # The period before and after must still have dates: `date` stops at years 1 and 9999.
+        if not MIN_YEAR - 1 <= self.year <= MAX_YEAR + 1:
+            raise PeriodError(f"kỳ {self.label()}: năm phải từ {MIN_YEAR} đến {MAX_YEAR}")
 
     @property
     def first_month(self) -> int:
@@ -172,6 +177,8 @@ def parse_period(text: str, default_year: int | None = None) -> Period:
             year = int(year_text)
         if kind is Kind.THANG and not 1 <= index <= 12:
             raise PeriodError(f"kỳ “{text}”: tháng phải từ 1 đến 12")
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise PeriodError(f"kỳ “{text}”: năm phải từ {MIN_YEAR} đến {MAX_YEAR}")
         return Period(kind, year, index)
     raise PeriodError(f"không đọc được kỳ “{text}”: hãy viết như {PERIOD_EXAMPLES}")
 

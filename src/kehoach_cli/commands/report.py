@@ -89,9 +89,9 @@ def report(
     from kehoach_cli import clock
     from kehoach_cli.config import load_settings
     from kehoach_cli.dates import option_date
-    from kehoach_cli.periods import Convention
+    from kehoach_cli.periods import Convention, resolve_span
     from kehoach_cli.plan.workspace import Workspace
-    from kehoach_cli.query.review import JournalSource, build_report, resolve_span_or_fail
+    from kehoach_cli.query.review import JournalSource, build_report
     from kehoach_cli.render.report import Grouping
 
     if xuat is not None and xuat.suffix.lower() != ".docx":
@@ -100,7 +100,7 @@ def report(
     as_of = option_date(ngay, "--ngay") or clock.today()
     convention = (Convention(chot.value) if chot is not None
                   else load_settings(workspace.plans[0].path.parent).chot)
-    span = resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"), option_date(den, "--den"))
+    span = resolve_span(ky, as_of, convention, option_date(tu, "--tu"), option_date(den, "--den"))
     source = JournalSource()
     result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
     grouping = Grouping(nhom.value)

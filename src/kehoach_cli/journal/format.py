@@ -20,6 +20,7 @@ from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
+from kehoach_cli.dates import MAX_YEAR, MIN_YEAR
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.status import Status
 from kehoach_cli.text import nfc
@@ -74,7 +75,14 @@ def _figures(value: Any) -> dict[str, float]:
     for name, number in value.items():
         if type(number) not in (int, float):
             raise RecordError(f"số liệu “{name}” phải là một số")
+        # json reads NaN and Infinity, which a report's JSON could then not hold; `log`
+        # never writes them, nor a negative count.
+        if not 0 <= number < _INFINITY:
+            raise RecordError(f"số liệu “{name}” = {number} không hợp lệ: phải là số không âm")
     return value
+
+
+_INFINITY = float("inf")
 
 
 _TEXT_KEYS = ("id", "ma", "don_vi", "nguoi_ghi", "noi_dung")
@@ -103,6 +111,9 @@ def decode(record: Any, plan_key: str) -> Entry:
                           f"đọc được: {get('ngay')!r}, {get('ghi_luc')!r}") from None
     if ghi_luc.tzinfo is None:
         raise RecordError("trường “ghi_luc” thiếu múi giờ (ví dụ +07:00)")
+    if not MIN_YEAR <= ngay.year <= MAX_YEAR:  # a hand edit's slip (9999-01-01)
+        raise RecordError(f"ngày “{get('ngay')}” không hợp lệ: năm phải từ {MIN_YEAR} đến "
+                          f"{MAX_YEAR}")
     entry_id, ma, don_vi = get("id"), get("ma"), get("don_vi")
     who, note = get("nguoi_ghi"), get("noi_dung")
     if not (type(entry_id) is str and type(ma) is str and type(don_vi) is str

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kehoach_cli.dates import format_date, parse_option
+from kehoach_cli.dates import format_date, parse_date
 from kehoach_cli.errors import KehoachError, NotFound
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.store import new_id
@@ -92,7 +92,7 @@ def parse_day(text: str | None, today: date) -> date:
     """The day the work happened: given (15/3/2025, 2025-03-15), else today."""
     if text is None or not text.strip():
         return today
-    return parse_option(text, "--ngay")
+    return parse_date(text, "--ngay")
 
 
 def check_day(day: date, today: date, plan: LoadedPlan) -> None:
@@ -175,10 +175,7 @@ def new_entry(
 def _status(text: str | None) -> Status | None:
     if text is None:
         return None
-    try:
-        return parse_status(text)
-    except ValueError as exc:
-        raise KehoachError(f"--trang-thai: {exc}") from None
+    return parse_status(text, "--trang-thai")
 
 
 def _evidence(text: str | None) -> str | None:

@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from kehoach_cli.dates import DateError, parse_date
+from kehoach_cli.errors import KehoachError
 from kehoach_cli.periods import Kind, PeriodError, parse_period
 from kehoach_cli.text import fold
 
@@ -44,7 +45,7 @@ TIMEFRAME_EXAMPLES = (
 )
 
 
-class TimeframeError(ValueError):
+class TimeframeError(KehoachError, ValueError):
     """A timeframe that cannot be read; the message says how to write it."""
 
 

@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from kehoach_cli.errors import KehoachError
 from kehoach_cli.journal.entry import Entry
-from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span
+from kehoach_cli.periods import Span
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
@@ -300,15 +299,6 @@ def _holders(task: Task, registry: Registry, members: dict[str, frozenset[str]]
                 found.append((code, held, members.get(code, frozenset({code}))))
         memo[assigned] = found
     return found
-
-
-def resolve_span_or_fail(ky: str | None, as_of: date, chot: Convention,
-                         tu: date | None = None, den: date | None = None) -> Span:
-    """`periods.resolve_span`, its errors turned into the user's error type."""
-    try:
-        return resolve_span(ky, as_of, chot, tu, den)
-    except PeriodError as exc:
-        raise KehoachError(str(exc)) from None
 
 
 class JournalSource:
