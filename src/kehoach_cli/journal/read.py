@@ -109,7 +109,7 @@ def _parse_lines(lines: list[bytes]) -> list[object] | None:
     """
     try:
         values = json.loads(b"[" + b",".join(lines) + b"]")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a line nested thousands deep
         return None
     return values if len(values) == len(lines) else None
 
@@ -164,7 +164,7 @@ def _read_file(path: Path, plan_key: str, out: JournalRead, task_id: str | None,
     for index, raw in enumerate(lines):
         try:
             entry = decode(loads(raw), plan_key)
-        except (ValueError, RecordError) as exc:  # JSONDecodeError, UnicodeDecodeError too
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, RecordError too
             if not raw.strip():
                 continue
             number = numbers[index]
@@ -321,8 +321,13 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
 
 
 def check_journal(loaded_plan: LoadedPlan) -> list[Problem]:
-    """Every problem of a plan's journal (empty when it reads cleanly), links included."""
-    return link_problems(loaded_plan) + read_journal(loaded_plan).problems
+    """Every problem of a plan's journal (empty when it reads cleanly): links, damaged
+    lines, and notes for a task or body the plan no longer has."""
+    from kehoach_cli.journal.placement import unplaced_problems
+
+    journal = read_journal(loaded_plan)
+    return [*link_problems(loaded_plan), *journal.problems,
+            *unplaced_problems(loaded_plan, journal)]
 
 
 @dataclass(frozen=True)

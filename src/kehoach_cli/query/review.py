@@ -28,6 +28,7 @@ from datetime import date
 from functools import cached_property
 
 from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.placement import plan_keys, why_unplaced
 from kehoach_cli.periods import Span
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
@@ -122,6 +123,7 @@ class Report:
     bodies: list[BodyLine]
     don_vi: Body | None = None  # the body the review is narrowed to
     problems: list[str] = field(default_factory=list)  # journal lines that could not be read
+    unplaced: int = 0  # notes of the span for a task or body no longer in their plan
 
     @property
     def end(self) -> date:
@@ -222,6 +224,7 @@ def build_report(
     holders: dict[str, tuple[str, list[tuple[TaskLine, list[TaskRole]]]]] = {}
     active_by: dict[str, int] = defaultdict(int)
     tu = span.tu
+    unplaced = 0
     for loaded in plans:
         registry = registry_of(loaded)
         focus = narrowed.get(loaded.key)
@@ -229,9 +232,12 @@ def build_report(
             continue
         members = _members_of(registry)
         by_task: dict[str, list[Entry]] = defaultdict(list)
+        task_ids, body_codes = plan_keys(loaded)
         for entry in source(loaded):
             if entry.ngay <= end and not entry.huy:
                 by_task[entry.ma].append(entry)
+                if entry.ngay >= tu and why_unplaced(entry, task_ids, body_codes) is not None:
+                    unplaced += 1
         for section, task in loaded.plan.tasks():
             roles = task_roles_for(focus.ma, task, registry) if focus else []
             if focus and not roles:
@@ -268,7 +274,8 @@ def build_report(
     bodies = [BodyLine(code, holders[code][0], holders[code][1], active_by[code])
               for code in order]
     focus_body = next(iter(narrowed.values()), None)
-    return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems))
+    return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems),
+                  unplaced)
 
 
 Holding = tuple[str, list[TaskRole], frozenset[str]]  # body, its roles, it and its members

@@ -205,6 +205,9 @@ def summary_lines(report: Report) -> list[str]:
     )
     if report.problems:
         lines.append(f"Có {len(report.problems)} dòng nhật ký không đọc được (bỏ qua).")
+    if report.unplaced:
+        lines.append(f"{report.unplaced} ghi nhận không xếp được (nhiệm vụ hoặc đơn vị không còn "
+                     "trong kế hoạch); chạy `kehoach check` để xem.")
     return lines
 
 
@@ -291,6 +294,7 @@ def _fields(report: Report) -> dict[str, Any]:
             "den_han_ky_toi": [ref(t) for t in report.due_next],
         },
         "loi_nhat_ky": report.problems,
+        "ghi_nhan_khong_xep_duoc": report.unplaced,
     }
 
 
