@@ -86,12 +86,16 @@ def group_by_task(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
 
 
 def journal_files(loaded_plan: LoadedPlan) -> list[Path]:
-    """The record files of a plan's journal, in name order (month, then writer)."""
+    """The record files of a plan's journal, in name order (month, then writer).
+
+    A link is not one (it may point anywhere: its lines are not this plan's notes); `check`
+    reports it."""
     folder = sidecar_dir(loaded_plan.path)
     try:
         with os.scandir(folder) as items:
             names = sorted(item.name for item in items
-                           if item.name.endswith(RECORD_SUFFIX) and not item.name.startswith("."))
+                           if item.name.endswith(RECORD_SUFFIX) and not item.name.startswith(".")
+                           and not item.is_symlink())
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:

@@ -32,7 +32,7 @@ from kehoach_cli.render.report import (
 )
 from kehoach_cli.render.values import figures_text, timeframe_text
 from kehoach_cli.status import STATUS_LABELS
-from kehoach_cli.text import fold, shorten
+from kehoach_cli.text import fold, printable, shorten
 
 if TYPE_CHECKING:
     from kehoach_cli.query.review import Report, TaskLine
@@ -138,7 +138,9 @@ class _Doc:
         if keep:  # a heading stays on the page of what it introduces
             fmt.keep_with_next = True
         if text:
-            run = paragraph.add_run(text)
+            # Word's XML cannot hold most control characters (a hand-edited note may): they
+            # are written as their visible codes, as on the terminal.
+            run = paragraph.add_run(printable(text))
             run.font.size = Pt(size)
             run.bold, run.italic, run.underline = bold, italic, underline
             run.font.name = FONT
