@@ -58,6 +58,7 @@ _TOML_REASONS = [
     ("Invalid statement", "dòng không phải dạng khóa = giá trị"),
     ("Unescaped '\\'", "ký tự “\\” trong ngoặc kép: dùng ngoặc đơn '...' hoặc viết “\\\\”"),
     ("Unclosed", "thiếu dấu đóng ngoặc"),
+    ("Illegal character '\\n'", "chuỗi trong ngoặc kép chưa đóng trước khi hết dòng"),
     ("Illegal character", "có ký tự điều khiển"),
 ]
 _TOML_AT = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
