@@ -65,8 +65,9 @@ class Period:
     def __post_init__(self) -> None:
         if not 1 <= self.index <= _COUNT[self.kind]:
             raise PeriodError(f"kỳ {self.kind.value} không có số thứ tự {self.index}")
-        # The period before and after must still have dates: `date` stops at years 1 and 9999.
-        if not MIN_YEAR - 1 <= self.year <= MAX_YEAR + 1:
+        # Dates of MIN_YEAR..MAX_YEAR are in periods one year beyond at most (nd09 puts late
+        # December in the next year), and the period before or after one more: margin 2.
+        if not MIN_YEAR - 2 <= self.year <= MAX_YEAR + 2:
             raise PeriodError(f"kỳ {self.label()}: năm phải từ {MIN_YEAR} đến {MAX_YEAR}")
 
     @property

@@ -9,12 +9,14 @@ a document type declaration: Word never writes one, and it is what entity tricks
 laughs, external entities) need. python-docx's own parser keeps entity resolution off and
 libxml2's limits for huge trees on (depth, text node size), so whatever is left ends as a
 syntax error, which `parse_error` turns into a message. `check_body` bounds what the
-reader would otherwise walk: table nesting and the length of one paragraph.
+reader would otherwise walk: table nesting, the length of one paragraph, and merged cells'
+spans (python-docx makes one cell per column spanned: a span of a billion never ends).
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ RATIO_FLOOR = 1024 * 1024  # small parts may compress any way they like
 MAX_TABLE_DEPTH = 16  # a table in a table in a table is already rare
 MAX_PARAGRAPH = 100_000  # characters: a plan's longest paragraph is a few hundred
 MAX_LEVEL = 8  # Word numbers lists on levels 0 to 8
+MAX_SPAN = 64  # Word tables have at most 63 columns; python-docx repeats a cell per column
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -82,7 +85,8 @@ def _check_xml_part(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo)
                             f"(tối đa {MAX_XML_PART // 1024 // 1024} MB)")
     try:
         data = archive.read(part)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError,
+            zlib.error) as exc:
         raise _refuse(path, f"phần {part.filename} bị hỏng ({type(exc).__name__})") from None
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise _refuse(path, f"phần {part.filename} có khai báo DOCTYPE/ENTITY, điều Word không "
@@ -106,8 +110,14 @@ def parse_error(path: Path, exc: Exception) -> KehoachError:
 def check_body(path: Path, body: Any) -> None:
     """Refuse tables nested too deep and paragraphs too long, before the reader walks them."""
     depth_of: dict[Any, int] = {}
-    for element in body.iter(f"{_W}tbl", f"{_W}p"):
-        if element.tag == f"{_W}tbl":
+    spans = (f"{_W}gridSpan", f"{_W}gridBefore", f"{_W}gridAfter")
+    for element in body.iter(f"{_W}tbl", f"{_W}p", *spans):
+        if element.tag in spans:
+            value = (element.get(f"{_W}val") or "").strip()
+            if not (value.isascii() and value.isdigit() and int(value) <= MAX_SPAN):
+                raise _refuse(path, f"một ô bảng gộp “{value[:20]}” cột (w:{element.tag[len(_W):]}), "
+                                    f"phải là số từ 0 đến {MAX_SPAN}")
+        elif element.tag == f"{_W}tbl":
             parent = element.getparent()
             while parent is not None and parent is not body and parent not in depth_of:
                 parent = parent.getparent()

@@ -199,6 +199,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _read_docx(path: Path, raw: bytes) -> Source:
     import io
     import zipfile
+    import zlib
 
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
@@ -210,7 +211,8 @@ def _read_docx(path: Path, raw: bytes) -> Source:
         document = Document(io.BytesIO(raw))
     except (LxmlError, UnicodeError) as exc:
         raise docx_safety.parse_error(path, exc) from None
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, EOFError,
+            zlib.error) as exc:
         raise KehoachError(
             f"{path}: không mở được tệp Word ({type(exc).__name__}); tệp có thể hỏng hoặc "
             "thực ra là tệp .doc cũ đổi tên: mở bằng Word và lưu lại dưới dạng .docx",

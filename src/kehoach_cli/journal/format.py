@@ -122,7 +122,7 @@ def decode(record: Any, plan_key: str) -> Entry:
         raise _bad_text(record)
     status = get("trang_thai")
     if status is not None:
-        status = _STATUS.get(status)
+        status = _STATUS.get(status) if type(status) is str else None  # [] is not hashable
         if status is None:
             raise RecordError(f"trạng thái “{get('trang_thai')}” không hợp lệ")
     evidence = get("minh_chung")
