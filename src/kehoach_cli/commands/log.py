@@ -46,6 +46,12 @@ FiguresOption = Annotated[
                  "“số cuộc giám sát=3”; dùng nhiều lần cho nhiều số liệu.", show_default=False,
                  metavar="TÊN=SỐ"),
 ]
+WholeOption = Annotated[
+    bool,
+    typer.Option("--ca-nhiem-vu", help="Trạng thái ghi ra áp dụng cho cả nhiệm vụ (mọi đơn vị), "
+                 "ví dụ văn phòng đánh dấu hoàn thành cả nhiệm vụ; mặc định trạng thái chỉ là "
+                 "phần việc của đơn vị báo cáo.", show_default=False),
+]
 EntryId = Annotated[
     str,
     typer.Argument(help="Mã ghi nhận (xem bằng kehoach nhat-ky); gõ 4 ký tự đầu là đủ.",
@@ -63,6 +69,7 @@ def log(
     trang_thai: StatusOption = None,
     minh_chung: EvidenceOption = None,
     so_lieu: FiguresOption = None,
+    ca_nhiem_vu: WholeOption = False,
     ke_hoach: PlanPaths = None,
 ) -> None:
     """Ghi nhận tiến độ một nhiệm vụ vào nhật ký (không sửa tệp kế hoạch).
@@ -85,6 +92,7 @@ def log(
         ref.plan, ref.task, noi_dung=noi_dung, ngay=ngay, don_vi=don_vi,
         trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
         nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
+        ca_nhiem_vu=ca_nhiem_vu,
     )
     path = journal.append_entry(ref.plan, entry)
     print(f"Đã ghi nhận {entry.id}: nhiệm vụ {ref.qualified}, {entry.don_vi}, ngày "
@@ -103,6 +111,12 @@ def sua(
     trang_thai: StatusOption = None,
     minh_chung: EvidenceOption = None,
     so_lieu: FiguresOption = None,
+    ca_nhiem_vu: Annotated[
+        Optional[bool],  # noqa: UP045
+        typer.Option("--ca-nhiem-vu/--phan-viec", help="Trạng thái áp dụng cho cả nhiệm vụ, "
+                     "hoặc chỉ phần việc của đơn vị báo cáo; bỏ trống để giữ như cũ.",
+                     show_default=False),
+    ] = None,
     ke_hoach: PlanPaths = None,
 ) -> None:
     """Sửa một ghi nhận: ghi thêm bản sửa, bản cũ vẫn giữ trong nhật ký.
@@ -126,6 +140,7 @@ def sua(
         found.plan, task, original, found.current, noi_dung=noi_dung, ngay=ngay, don_vi=don_vi,
         trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
         nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
+        ca_nhiem_vu=ca_nhiem_vu,
     )
     path = journal.append_entry(found.plan, fix)
     print(f"Đã sửa ghi nhận {original.id} (bản sửa {fix.id}, vào {shown_path(path)}).")

@@ -27,7 +27,7 @@ from typing import Any
 from kehoach_cli.journal.format import Row
 from kehoach_cli.plan import cache
 
-_VERSION = 2
+_VERSION = 3  # 3: rows carry `ca_nhiem_vu`
 _SETTLE_NS = 3_000_000_000  # a file touched less than 3 s ago may still change within its tick
 
 Stamp = tuple[int, int, int]

@@ -23,7 +23,7 @@ Public API (used by list/show/don-vi, the journal and reports):
     resolve_body(plan, text) -> Body               raises NotFound / Ambiguous
     resolve_in_plans(plans, text) -> list[Resolved]  per plan; raises when none resolves
     task_roles_for(code, task, registry) -> list[TaskRole]
-    Registry.get(code), Registry.groups_of(code), Registry.label(code)
+    Registry.get(code), Registry.groups_of(code), Registry.members(code), Registry.label(code)
 """
 
 from __future__ import annotations
@@ -104,6 +104,7 @@ class Registry:
         self.by_code: dict[str, Body] = {}
         self._groups: dict[str, list[str]] = {}  # member -> its direct groups
         self._spellings: list[tuple[Body, str, str]] = []  # body, folded, compact
+        self._members: dict[str, frozenset[str]] = {}
         for body in bodies:
             self.by_code.setdefault(body.ma, body)
             for spelling in (body.ma, body.ten, *body.ten_khac):
@@ -131,6 +132,22 @@ class Registry:
                 continue
             found.append(group)
             todo.extend(self._groups.get(group, []))
+        return found
+
+    def members(self, code: str) -> frozenset[str]:
+        """`code` itself and every member of it, through nested groups (cycles ignored):
+        the bodies whose notes speak for what is given to `code`."""
+        found = self._members.get(code)
+        if found is None:
+            seen = {code}
+            todo = [code]
+            while todo:
+                body = self.by_code.get(todo.pop())
+                for member in body.thanh_vien if body else ():
+                    if member not in seen:
+                        seen.add(member)
+                        todo.append(member)
+            found = self._members[code] = frozenset(seen)
         return found
 
     def candidates(self, text: str) -> list[Body]:
