@@ -146,7 +146,9 @@ def test_log_without_body_on_a_shared_task_asks_which(small_plan: Path, cli: Run
     result = cli("log", "1.2", "đã làm")
     assert result.code == 2
     assert result.err == "Lỗi: hãy chỉ rõ đơn vị báo cáo bằng --don-vi; nhiệm vụ 1.2 giao " \
-                         "cho: UBND, MTTQ\n"
+                         "cho: UBND, MTTQ. Để khỏi gõ mỗi lần, khai báo đơn vị của mình một " \
+                         "lần: kehoach cau-hinh --don-vi MÃ_ĐƠN_VỊ (hoặc đặt biến môi trường " \
+                         "KEHOACH_DON_VI)\n"
 
 
 def test_log_on_a_task_no_body_holds_says_so(small_plan: Path, cli: Runner) -> None:
@@ -394,11 +396,11 @@ def test_nhat_ky_warns_of_damaged_lines_and_still_lists(workspace: Path, cli: Ru
 
 
 def test_task_history_for_show(history: dict[str, str], workspace: Path) -> None:
-    from kehoach_cli.journal.store import task_history
+    from kehoach_cli.journal.read import read_journal
     from kehoach_cli.plan.loader import load_plan
 
     plan = load_plan(workspace / "plans" / "kh160.yaml")
-    assert [e.id for e in task_history(plan, "3.2")] == [history["a"], history["b"]]
+    assert [e.id for e in read_journal(plan, "3.2").entries] == [history["a"], history["b"]]
 
 
 @pytest.mark.parametrize("command", ["log", "sua", "huy", "nhat-ky"])

@@ -110,9 +110,9 @@ def plan(tmp_path: Path) -> Iterator[LoadedPlan]:
 def review(plan: LoadedPlan, chot: Convention = Convention.LICH, don_vi: str | None = None,
            as_of: date = AS_OF) -> Report:
     source = JournalSource()
-    report = build_report([plan], source, span_of(Q3, chot), as_of, don_vi, source.problems)
-    assert report.problems == []
-    return report
+    entries = source(plan)
+    assert source.problems == []
+    return build_report([plan], entries, span_of(Q3, chot), as_of, don_vi, source.problems)
 
 
 def by_task(report: Report) -> dict[str, tuple[int, Status, Timeliness]]:

@@ -15,7 +15,7 @@ from kehoach_cli.commands.options import PlanPaths
 from kehoach_cli.problems import shown_path
 
 if TYPE_CHECKING:
-    from kehoach_cli.journal.store import Found
+    from kehoach_cli.journal.read import Found
 
 DayOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads this annotation at run time
@@ -26,8 +26,9 @@ DayOption = Annotated[
 BodyOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--don-vi", "-u", help="Đơn vị báo cáo: mã, tên hoặc tên khác, có dấu hay không "
-                 "dấu (MTTQ, “mat tran”, “Đoàn Thanh niên”). Bỏ trống khi nhiệm vụ chỉ giao "
-                 "một đơn vị thực hiện.", show_default=False, metavar="ĐƠN_VỊ"),
+                 "dấu (MTTQ, “mat tran”, “Đoàn Thanh niên”). Bỏ trống thì lấy đơn vị trong "
+                 "cấu hình của mình (kehoach cau-hinh), hoặc đơn vị duy nhất của nhiệm vụ.",
+                 show_default=False, metavar="ĐƠN_VỊ"),
 ]
 StatusOption = Annotated[
     Optional[str],  # noqa: UP045
@@ -70,13 +71,17 @@ def log(
     minh_chung: EvidenceOption = None,
     so_lieu: FiguresOption = None,
     ca_nhiem_vu: WholeOption = False,
+    van_ghi: Annotated[bool, typer.Option(
+        "--van-ghi", help="Vẫn ghi khi đã có ghi nhận trùng hẳn (cùng nhiệm vụ, đơn vị, ngày và "
+        "nội dung); mặc định lệnh từ chối để chạy lại lệnh không ghi hai lần.")] = False,
     ke_hoach: PlanPaths = None,
 ) -> None:
     """Ghi nhận tiến độ một nhiệm vụ vào nhật ký (không sửa tệp kế hoạch).
 
-    Ví dụ: kehoach log 3.2 "Đã giám sát 3 khu dân cư" --don-vi MTTQ --so-lieu "số cuộc giám
-    sát=3". Nhật ký nằm cạnh kế hoạch, trong thư mục TÊN.nhat-ky/; sửa bằng `kehoach sua`,
-    hủy bằng `kehoach huy`.
+    Ví dụ: kehoach log 3.2 "Đã giám sát 3 khu dân cư" --so-lieu "số cuộc giám sát=3".
+    Đơn vị báo cáo lấy từ --don-vi, nếu không thì từ cấu hình của mình (khai báo một lần bằng
+    kehoach cau-hinh, hoặc biến môi trường KEHOACH_DON_VI). Nhật ký nằm cạnh kế hoạch, trong
+    thư mục TÊN.nhat-ky/; sửa bằng `kehoach sua`, hủy bằng `kehoach huy`.
     """
     from kehoach_cli import clock
     from kehoach_cli.config import load_settings
@@ -93,7 +98,12 @@ def log(
         trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
         nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
         ca_nhiem_vu=ca_nhiem_vu,
+        default_body=settings.don_vi, default_body_from=settings.don_vi_from,
     )
+    if not van_ghi:
+        from kehoach_cli.journal.read import read_journal
+
+        journal_input.refuse_duplicate(entry, read_journal(ref.plan, ref.task.ma).entries)
     path = journal.append_entry(ref.plan, entry)
     print(f"Đã ghi nhận {entry.id}: nhiệm vụ {ref.qualified}, {entry.don_vi}, ngày "
           f"{format_date(entry.ngay)} (vào {shown_path(path)}).")
@@ -128,10 +138,11 @@ def sua(
     from kehoach_cli.config import load_settings
     from kehoach_cli.journal import input as journal_input
     from kehoach_cli.journal import store as journal
+    from kehoach_cli.journal.read import find_entry
     from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
-    found = journal.find_entry(workspace.plans, ma_ghi_nhan)
+    found = find_entry(workspace.plans, ma_ghi_nhan)
     original = found.entry
     _refuse_retracted(found)
     task = next((t for _, t in found.plan.plan.tasks() if t.ma == original.ma), None)
@@ -164,10 +175,11 @@ def huy(
     from kehoach_cli.config import load_settings
     from kehoach_cli.journal import input as journal_input
     from kehoach_cli.journal import store as journal
+    from kehoach_cli.journal.read import find_entry
     from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
-    found = journal.find_entry(workspace.plans, ma_ghi_nhan)
+    found = find_entry(workspace.plans, ma_ghi_nhan)
     _refuse_retracted(found)
     settings = load_settings(found.plan.path.parent)
     record = journal_input.retraction(found.entry, found.current, ly_do=ly_do,

@@ -33,7 +33,7 @@ from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
-from kehoach_cli.plan.model import Body, Role, Section, Task
+from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
 from kehoach_cli.plan.timeframe import TimeframeKind
 from kehoach_cli.query.state import TaskState, assess, deadlines_in, starts_after
 from kehoach_cli.status import Timeliness
@@ -231,7 +231,7 @@ def build_report(
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        members = registry.members
+        members = registry.members_of
         by_task: dict[str, list[Entry]] = defaultdict(list)
         for entry in source(loaded):
             if entry.ngay <= end and not entry.huy:
@@ -295,12 +295,12 @@ def _holders(task: Task, registry: Registry) -> list[Holding]:
         candidates: set[str] = set()
         for codes in assigned:
             for code in codes:
-                candidates |= registry.members(code)
+                candidates |= registry.members_of(code)
         found = []
         for code in sorted(candidates):  # a fixed order for codes no registry ranks
-            roles = [r for r in task_roles_for(code, task, registry) if r.role is not Role.CHI_DAO]
+            roles = [r for r in task_roles_for(code, task, registry) if r.role in IMPLEMENTING_ROLES]
             if roles:
-                found.append((code, roles, registry.members(code)))
+                found.append((code, roles, registry.members_of(code)))
         memo[assigned] = found
     return found
 
@@ -322,7 +322,7 @@ class JournalSource:
         self.problems: list[str] = []
 
     def __call__(self, loaded: LoadedPlan) -> list[Entry]:
-        from kehoach_cli.journal.store import read_journal
+        from kehoach_cli.journal.read import read_journal
 
         journal = read_journal(loaded)
         self.problems.extend(str(p) for p in journal.problems)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import Span, containing, span_of
-from kehoach_cli.plan.model import Role, Task
+from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Role, Task
 from kehoach_cli.plan.timeframe import Timeframe, TimeframeKind
 from kehoach_cli.status import STATUS_LABELS, Status, Timeliness
 
@@ -160,8 +160,9 @@ class _Shape(NamedTuple):
     leaves: tuple[str, ...]
 
 
-_IMPLEMENTING = ((Role.THAM_MUU, "tham_muu_thuc_hien"), (Role.CHU_TRI, "chu_tri"),
-                 (Role.PHOI_HOP, "phoi_hop"))
+# Kinds with one deadline (a date, the end of a period or of a range), not recurring ones.
+_ONE_DEADLINE = (TimeframeKind.HAN, TimeframeKind.KY, TimeframeKind.KHOANG)
+_IMPLEMENTING = tuple((role, role.value) for role in IMPLEMENTING_ROLES)
 _SHAPES: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], ...], _Shape]]] = {}
 
 
@@ -279,7 +280,7 @@ def assess(task: Task, registry: Registry, history: Sequence[Entry], at: date) -
     relevant = [e for e in history if e.ngay <= at]
     deadline: date | None = None
     if timeframe is not None:
-        if timeframe.loai in (TimeframeKind.HAN, TimeframeKind.KY):
+        if timeframe.loai in _ONE_DEADLINE:
             deadline = timeframe.han
         elif (current := occurrence(timeframe, at)) is not None:
             deadline = current.den
@@ -333,7 +334,7 @@ def deadlines_in(timeframe: Timeframe | None, span: Span) -> list[date]:
     """The deadlines of a task that fall within `span` (several for a monthly task)."""
     if timeframe is None:
         return []
-    if timeframe.loai in (TimeframeKind.HAN, TimeframeKind.KY):
+    if timeframe.loai in _ONE_DEADLINE:
         return [timeframe.han] if timeframe.han is not None and timeframe.han in span else []
     out: list[date] = []
     current = occurrence(timeframe, span.tu)

@@ -1,7 +1,7 @@
 """Who does what: the task listing behind `kehoach list`, `show` and `don-vi`.
 
 Commands hand raw option texts to `TaskFilter.parse`, call one function here, and pass the
-result to a renderer (`render_tasks.py`). Filters of different kinds combine with AND;
+result to a renderer (`render/tasks.py`). Filters of different kinds combine with AND;
 several values of one kind (two `--don-vi`, two `--vai-tro`) combine with OR.
 
 Progress comes from the journal (`journal.read_journal(loaded_plan).entries`, corrections
@@ -149,19 +149,21 @@ class TaskList(NamedTuple):
 # --------------------------------------------------------------------------- journal hook
 
 class Progress(NamedTuple):
-    """A plan's journal as far as listing needs it: entries, and damaged lines to warn of."""
+    """A plan's journal as far as listing needs it: entries, the same grouped by task id
+    (`JournalRead.by_task`, built once), and damaged lines to warn of."""
 
     entries: list[Entry]
+    by_task: dict[str, list[Entry]]
     problems: list[Problem]
 
 
 def read_progress(loaded: LoadedPlan, task_id: str | None = None) -> Progress:
     """The plan's journal entries (corrections applied) and its damaged lines; with
     `task_id`, only that task's (the journal then skips parsing other tasks' lines)."""
-    from kehoach_cli.journal.store import read_journal
+    from kehoach_cli.journal.read import read_journal
 
     read = read_journal(loaded, task_id)
-    return Progress(read.entries, read.problems)
+    return Progress(read.entries, read.by_task(), read.problems)
 
 
 # --------------------------------------------------------------------------- list
@@ -215,9 +217,7 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
         codes = wanted.get(loaded.key, [])
         progress = read_progress(loaded)
         problems.extend(progress.problems)
-        by_task: dict[str, list[Entry]] = {}
-        for entry in progress.entries:  # already in order of day, then of recording
-            by_task.setdefault(entry.ma, []).append(entry)
+        by_task = progress.by_task  # each in order of day, then of recording
         for section, task in loaded.plan.tasks():
             if flt.sections and not _section_matches(section, flt.sections):
                 continue
@@ -262,8 +262,7 @@ def task_detail(workspace: Workspace, ref: str, today: date) -> TaskDetail:
         for role, codes in found.task.roles().items()
     ]
     progress = read_progress(found.plan, found.task.ma)
-    history = [e for e in progress.entries if e.ma == found.task.ma]
-    history.sort(key=lambda e: (e.ngay, e.ghi_luc))
+    history = progress.by_task.get(found.task.ma, [])  # already by day, then recording
     state = assess(found.task, registry, history, today)
     return TaskDetail(found, roles, history, registry, progress.problems, state)
 
