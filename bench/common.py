@@ -191,7 +191,7 @@ def write_journals(root: Path, plans: int, tasks: int, per_plan: int,
         for target, lines in files.items():
             target.parent.mkdir(exist_ok=True)
             target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    # Old enough to be cached: the journal cache skips files modified in the last seconds.
+    # Dated in the past, as a real journal's closed months are.
     old = time.time() - 3600
     for sidecar in (root / "plans").glob("*.nhat-ky/*.jsonl"):
         os.utime(sidecar, (old, old))

@@ -40,7 +40,7 @@ def entries(draw: st.DrawFn) -> Entry:
         nguoi_ghi=draw(_texts), ghi_luc=moment, noi_dung=draw(_texts),
         trang_thai=draw(st.none() | st.sampled_from(list(Status))),
         minh_chung=draw(st.none() | _texts), so_lieu=figures, sua_cho=fixes,
-        huy=draw(st.booleans()) if fixes else False)
+        huy=draw(st.booleans()) if fixes else False, ca_nhiem_vu=draw(st.booleans()))
 
 
 def _lines(records: list[Entry]) -> bytes:
@@ -74,6 +74,7 @@ GOOD = ('{"id": "a000000000", "ma": "3.2", "ngay": "2025-11-01", "don_vi": "MTTQ
     (GOOD.replace('"Đã giám sát"', '""'), True),
     (GOOD.replace('"2025-11-01"', '"01/11/2025"'), True),
     (GOOD.replace('"ma": "3.2"', '"ma": "3.2", "trang_thai": "xong"'), True),
+    (GOOD.replace('"ma": "3.2"', '"ma": "3.2", "ca_nhiem_vu": 1'), True),
 ])
 def test_lines_decode_would_change_or_refuse_go_line_by_line(line: str, refused: bool) -> None:
     data = (GOOD + "\n" + line + "\n").encode("utf-8")

@@ -29,6 +29,8 @@ class Entry(msgspec.Struct, frozen=True, gc=False):
     """One note: what a body did on a task, when, and who recorded it.
 
     `sua_cho` names the entry this one corrects; `huy` marks a retraction of that entry.
+    `ca_nhiem_vu` marks a status the office gives the whole task (every body's part), not
+    only the reporting body's own part (`query/state.py`).
     """
 
     id: Text
@@ -44,6 +46,7 @@ class Entry(msgspec.Struct, frozen=True, gc=False):
     so_lieu: dict[str, int | float] = msgspec.field(default_factory=dict)
     sua_cho: Text | None = None
     huy: bool = False
+    ca_nhiem_vu: bool = False
 
 
 def replace(entry: Entry, **changes: object) -> Entry:

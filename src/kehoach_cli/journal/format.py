@@ -59,6 +59,8 @@ def encode(entry: Entry) -> str:
         record["sua_cho"] = entry.sua_cho
     if entry.huy:
         record["huy"] = True
+    if entry.ca_nhiem_vu:
+        record["ca_nhiem_vu"] = True
     record["nguoi_ghi"] = entry.nguoi_ghi
     record["ghi_luc"] = entry.ghi_luc.isoformat(timespec="milliseconds")
     return json.dumps(record, ensure_ascii=False).translate(_BREAKS)
@@ -124,9 +126,13 @@ def decode(record: Any, plan_key: str) -> Entry:
         raise RecordError("trường “huy” phải là true hoặc false")
     if retract and fixes is None:
         raise RecordError("bản ghi hủy (“huy”) phải có “sua_cho”")
+    whole = get("ca_nhiem_vu", False)
+    if type(whole) is not bool:
+        raise RecordError("trường “ca_nhiem_vu” phải là true hoặc false")
     return Entry(entry_id, plan_key, nfc(ma) if not ma.isascii() else ma, ngay,
                  nfc(don_vi) if not don_vi.isascii() else don_vi, who, ghi_luc, note, status,
-                 evidence or None, _figures(figures) if figures else {}, fixes, retract)
+                 evidence or None, _figures(figures) if figures else {}, fixes, retract,
+                 whole)
 
 
 @cache
@@ -202,4 +208,5 @@ def to_json(entry: Entry) -> dict[str, Any]:
         "ghi_luc": entry.ghi_luc.isoformat(timespec="seconds"),
         "sua_cho": entry.sua_cho,
         "huy": entry.huy,
+        "ca_nhiem_vu": entry.ca_nhiem_vu,
     }

@@ -16,7 +16,8 @@ from kehoach_cli.text import fold
 
 Loc = tuple[Any, ...]
 Issue = tuple[Loc, str, bool]
-_TASK_ID = re.compile(r"^\d+(\.\d+)*$")
+# "1.1", "4", or a part's Roman numeral first ("III.1": a task of "Tổ chức thực hiện").
+_TASK_ID = re.compile(r"^(?:[IVX]{1,4}\.)?\d+(\.\d+)*$")
 _ROLE_KEYS = tuple(role.value for role in Role)  # an Enum's .value is slow in a hot loop
 
 
@@ -103,7 +104,7 @@ def check_data(data: Any) -> list[Issue]:
             if task_id:
                 if not _TASK_ID.match(task_id):
                     issues.append(((*base, "ma"), f"mã nhiệm vụ “{task_id}” phải là số như văn "
-                                   "bản đánh số, ví dụ 1.1, 3.2 hoặc 4", False))
+                                   "bản đánh số, ví dụ 1.1, 3.2, 4 hoặc III.1", False))
                 if task_id in tasks:
                     issues.append(((*base, "ma"), f"mã nhiệm vụ “{task_id}” bị trùng (đã có ở "
                                    f"mục {tasks[task_id]})", False))

@@ -27,6 +27,16 @@ class Selection:
     plans: int = 0
 
 
+def check_range(start: date | None, end: date | None) -> None:
+    """Refuse a --tu after --den, naming both."""
+    if start and end and start > end:
+        from kehoach_cli.dates import format_date
+        from kehoach_cli.errors import KehoachError
+
+        raise KehoachError(f"--tu {format_date(start)} sau --den {format_date(end)}: "
+                           "hãy đổi chỗ hai ngày")
+
+
 def body_codes(plan: LoadedPlan, code: str) -> set[str]:
     """A body and, for a group, every member under it: what the group's filter covers."""
     from kehoach_cli.plan.bodies import registry_of

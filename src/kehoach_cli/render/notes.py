@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kehoach_cli.dates import format_date
-from kehoach_cli.render.output import TableData
+from kehoach_cli.journal.format import to_json
+from kehoach_cli.render.output import Format, TableData
 from kehoach_cli.render.values import figures_text, status_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from kehoach_cli.journal.entry import Entry
+    from kehoach_cli.query.notes import Selection
 
 
 def _fixed_note(entry: Entry, corrections: Mapping[str, list[Entry]]) -> str:
@@ -82,3 +84,40 @@ def records_table(records: Iterable[Entry], show_plan: bool = False,
             row.insert(1, record.ke_hoach)
         table.rows.append(row)
     return table
+
+
+def emit_selection(found: Selection, fmt: Format, *, limit: int, raw: bool,
+                   several_plans: bool) -> None:
+    """Print what `nhat-ky` found, newest first, at most `limit` entries (0: all); warnings
+    and the count left out go to stderr."""
+    import sys
+
+    from kehoach_cli.render import output
+    from kehoach_cli.render.values import entries_data
+
+    output.warn_problems(found.problems)
+    total = len(found.entries)
+    shown = found.entries[:limit] if limit else found.entries
+    if len(shown) < total:
+        print(f"Hiện {len(shown)}/{total} ghi nhận gần nhất; xem tất cả: --so-dong 0.",
+              file=sys.stderr)
+    if fmt is Format.JSON:
+        data = [to_json(entry) for entry in shown] if raw else entries_data(shown, found.corrections)
+        output.write_text(output.to_json(data))
+        return
+    title = f"Nhật ký thực hiện ({len(shown)} ghi nhận)"
+    table = (records_table(shown, several_plans, title) if raw
+             else history_table(shown, found.corrections, several_plans, title))
+    if fmt is Format.CSV:
+        output.write_csv(output.to_csv(table))
+    elif fmt is Format.MD:
+        output.write_text(output.to_markdown(table))
+    elif not shown:
+        print("Chưa có ghi nhận nào khớp điều kiện lọc.")
+    elif output.to_terminal():
+        from rich import box
+
+        output.console().print(output.to_rich(drop_empty_columns(table), box=box.SIMPLE_HEAD,
+                                              title_justify="left"))
+    else:
+        output.write_text(output.to_plain(drop_empty_columns(table)))

@@ -20,7 +20,17 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, Role
-from kehoach_cli.render.output import Format, TableData, emit_table, to_terminal, warn_problems, write_text
+from kehoach_cli.render.output import (
+    Format,
+    TableData,
+    column_widths,
+    console,
+    emit_table,
+    stacked,
+    to_terminal,
+    warn_problems,
+    write_text,
+)
 from kehoach_cli.render.values import (
     document_data,
     document_text,
@@ -34,8 +44,9 @@ from kehoach_cli.status import STATUS_LABELS
 from kehoach_cli.text import printable, shorten
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
+    from kehoach_cli.query.state import Part
     from kehoach_cli.query.tasks import BodySummary, TaskDetail, TaskList, TaskRow
 
 # How much of a task's content a row shows; the full text is in `show`, json and csv.
@@ -44,17 +55,13 @@ CONTENT_WIDTH_PLAIN = 90
 SECTION_WIDTH = 40
 
 
-def _rich_table(table: TableData, settings: dict[str, dict[str, Any]]) -> Table:
-    """`render.to_rich` with per-column settings (ratio, no_wrap, min_width)."""
+def _rich_table(table: TableData, settings: dict[str, dict[str, Any]]) -> RenderableType:
+    """`render.to_rich` with per-column settings (ratio, no_wrap)."""
     from rich import box
 
     from kehoach_cli.render.output import to_rich
 
-    rich_table = to_rich(table, box=box.SIMPLE_HEAD, expand=True, title_justify="left")
-    for column in rich_table.columns:
-        for key, value in settings.get(str(column.header), {}).items():
-            setattr(column, key, value)
-    return rich_table
+    return to_rich(table, settings, box=box.SIMPLE_HEAD, expand=True, title_justify="left")
 
 
 def _roles_cell(row: TaskRow, by_body: bool, several_bodies: bool) -> str:
@@ -136,7 +143,7 @@ def emit_task_list(result: TaskList, fmt: Format) -> None:
     emit_table(table, fmt, task_list_data(result) if fmt is Format.JSON else None, rich)
 
 
-def task_list_rich(result: TaskList, table: TableData) -> Table:
+def task_list_rich(result: TaskList, table: TableData) -> RenderableType:
     """The terminal view: tasks grouped under their section's title instead of a narrow
     "Mục" column that would wrap every title over five lines."""
     from rich import box
@@ -148,22 +155,24 @@ def task_list_rich(result: TaskList, table: TableData) -> Table:
         title = f"Nhiệm vụ của {names}: {len(result.rows)}"
     else:
         title = f"Nhiệm vụ: {len(result.rows)}"
+    # The content takes the squeeze; the other columns stay as wide as their widest word.
     settings: dict[str, dict[str, Any]] = {
-        "Kế hoạch": {"no_wrap": True},
-        "Mã": {"no_wrap": True},
-        "Nội dung": {"ratio": 5, "min_width": 24},
-        "Vai trò": {"ratio": 2, "min_width": 12},
-        "Đơn vị": {"ratio": 2, "min_width": 12},
-        "Thời gian": {"ratio": 1, "min_width": 10},
-        "Trạng thái": {"ratio": 1, "min_width": 10},
+        "Nội dung": {"ratio": 5},
+        "Vai trò": {"ratio": 2},
+        "Đơn vị": {"ratio": 2},
     }
     section_at = table.columns.index("Mục")
     content_at = table.columns.index("Nội dung") - 1
     columns = [c for c in table.columns if c != "Mục"]
-    rich = Table(title=Text(printable(title)), title_justify="left", box=box.SIMPLE_HEAD,
-                 expand=True)
-    for column in columns:
-        rich.add_column(Text(column), overflow="fold", **settings.get(column, {}))
+    narrow = TableData(columns, [[c for i, c in enumerate(cells) if i != section_at]
+                                 for cells in table.rows], title)
+    widths = column_widths(narrow, console().width, per_column=3,
+                           weights={name: extra["ratio"] for name, extra in settings.items()})
+    if widths is None:
+        return stacked(TableData(table.columns, table.rows, title))
+    rich = Table(title=Text(printable(title)), title_justify="left", box=box.SIMPLE_HEAD)
+    for column, width in zip(columns, widths, strict=True):
+        rich.add_column(Text(column), overflow="fold", width=width)
     current: tuple[str, str] | None = None
     for row, cells in zip(result.rows, table.rows, strict=True):
         if (row.plan_key, row.section.ma) != current:
@@ -210,9 +219,37 @@ def detail_fields(detail: TaskDetail) -> list[tuple[str, list[str]]]:
                        [f"- {document_text(d)}" for d in ref.task.van_ban_lien_quan]))
     if ref.task.ghi_chu:
         fields.append(("Ghi chú", [ref.task.ghi_chu]))
+    fields.append(("Trạng thái", state_lines(detail)))
     history = [f"- {entry_text(e)}" for e in detail.history] or ["chưa có ghi nhận nào"]
     fields.append(("Tiến độ", history))
     return fields
+
+
+def _part_text(part: Part) -> str:
+    from kehoach_cli.dates import format_date
+
+    role = f"qua nhóm {part.via_group}" if part.via_group else ROLE_SHORT[part.role]
+    text = f"- {part.body} ({role}): {STATUS_LABELS[part.status]}"
+    if part.done_on is not None:
+        text += f" ngày {format_date(part.done_on)}"
+    if part.members:
+        text += f"; xong khi {', '.join(part.members)} đều xong phần của mình"
+    return text + (f" ({part.notes} ghi nhận)" if part.notes else "")
+
+
+def state_lines(detail: TaskDetail) -> list[str]:
+    """The task's state and why: the rule that decides it, then each body's part."""
+    from kehoach_cli.query.state import RULE_LABELS, Rule
+
+    state = detail.state
+    lines = [f"{state.label()} — {RULE_LABELS[state.rule]}"]
+    if state.rule is Rule.CHU_TRI and not state.completed:
+        leads = ", ".join(detail.ref.task.chu_tri)
+        lines[0] += f" (chờ {leads})"
+    for top in state.parts:
+        lines.append(_part_text(top))
+        lines += [f"  {_part_text(p)}" for p in state.by_body.values() if p.via_group == top.body]
+    return lines
 
 
 def detail_data(detail: TaskDetail) -> dict[str, Any]:
@@ -234,6 +271,18 @@ def detail_data(detail: TaskDetail) -> dict[str, Any]:
         "thoi_gian": timeframe_data(ref.task.thoi_gian),
         "van_ban_lien_quan": [document_data(d) for d in ref.task.van_ban_lien_quan],
         "ghi_chu": ref.task.ghi_chu,
+        "trang_thai": {
+            "trang_thai": detail.state.status.value,
+            "thoi_han": detail.state.timeliness.value,
+            "nhan": detail.state.label(),
+            "quy_tac": detail.state.rule.value,
+            "phan_viec": [
+                {"don_vi": p.body, "vai_tro": p.role.value, "trang_thai": p.status.value,
+                 "hoan_thanh_ngay": p.done_on, "so_ghi_nhan": p.notes,
+                 "thanh_vien": list(p.members)}
+                for p in detail.state.by_body.values()
+            ],
+        },
         "lich_su": entries_data(detail.history),
     }
 
