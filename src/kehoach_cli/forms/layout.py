@@ -19,6 +19,7 @@ from kehoach_cli.status import STATUS_LABELS
 if TYPE_CHECKING:
     from datetime import date
 
+    from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.worksheet.worksheet import Worksheet
 
     from kehoach_cli.forms.content import FormContent
@@ -139,6 +140,8 @@ def _print_setup(sheet: Worksheet) -> None:
 
 def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]]:
     """The table; returns each fillable row with its task id ("" for the free rows)."""
+    from copy import copy
+
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -187,54 +190,72 @@ def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]
         cell.border = border
     sheet.row_dimensions[HEADER_ROW].height = 32
 
+    # Styling a cell through openpyxl's descriptors hashes every style object each time
+    # (most of the time of a form); each kind of cell is styled once, on a template cell,
+    # and the others take a copy of its style record.
+    styled: dict[str, Cell | MergedCell] = {}
+
+    def dress(cell: Cell | MergedCell, kind: str) -> None:
+        template = styled.get(kind)
+        if template is not None:
+            # `_style` is the StyleArray every openpyxl cell has; the stubs leave it out.
+            cell._style = copy(template._style)  # type: ignore[union-attr]
+            return
+        styled[kind] = cell
+        cell.font = font
+        fixed = kind.startswith("fixed")
+        cell.border = {"-head": opened, "-cont": joined}.get(kind[-5:], border)
+        if fixed:
+            cell.fill = grey
+            cell.alignment = centre if kind.startswith("fixed-centre") else wrap
+        else:
+            cell.protection = unlocked
+            cell.alignment = wrap
+        if kind == "fill-date":
+            cell.number_format = "dd/mm/yyyy"
+
+    opened = Border(left=thin, right=thin, top=thin, bottom=None)  # a task's first row
+    joined = Border(left=thin, right=thin, top=None, bottom=thin)  # the rows under it
     rows: list[tuple[int, str]] = []
     row = FIRST_ROW
     for number, task in enumerate(content.tasks, 1):
-        first = row
-        for _ in range(ROWS_PER_TASK):
-            rows.append((row, task.ma))
-            row += 1
-        last = row - 1
+        # The task is written on its first row; the rows under it continue it (no line
+        # between them in the fixed columns), rather than merged cells, which cost a form
+        # as much as all the rest.
         values = {COL_STT: number, COL_MA: task.ma, COL_TASK: task.noi_dung,
                   COL_ROLE: task.vai_tro, COL_DONE: task.da_ghi or None}
-        for letter, value in values.items():
-            cell = sheet[f"{letter}{first}"]
-            cell.value = value
-            if last > first:
-                sheet.merge_cells(f"{letter}{first}:{letter}{last}")
         height = 15 * max(_estimated_lines(task.noi_dung, 44), _estimated_lines(task.da_ghi, 26))
-        per_row = max(30.0, min(height / ROWS_PER_TASK, 400.0))
-        for r in range(first, last + 1):
-            sheet.row_dimensions[r].height = per_row
+        for offset in range(ROWS_PER_TASK):
+            rows.append((row, task.ma))
+            cont = "-cont" if offset else "-head"
+            for letter, _, _ in COLUMNS:
+                cell = sheet[f"{letter}{row}"]
+                if offset == 0 and letter in values:
+                    cell.value = values[letter]
+                if letter in FILL_COLUMNS:
+                    dress(cell, "fill-date" if letter == COL_DAY else "fill")
+                else:
+                    centred = "centre" if letter in (COL_STT, COL_MA) else "wrap"
+                    dress(cell, f"fixed-{centred}{cont}")
+            sheet.row_dimensions[row].height = max(30.0, min(height, 400.0)) if offset == 0 else 30
+            row += 1
     sheet.merge_cells(f"A{row}:{last_col}{row}")
     sheet[f"A{row}"] = "Việc khác (chọn mã nhiệm vụ ở cột B)"
     sheet[f"A{row}"].font = bold
     sheet[f"A{row}"].fill = head_fill
-    separator = row
     row += 1
     extra_first = row
     for _ in range(EXTRA_ROWS):
         rows.append((row, ""))
+        for letter, _, _ in COLUMNS:
+            cell = sheet[f"{letter}{row}"]
+            if letter in FILL_COLUMNS or letter == COL_MA:
+                dress(cell, "fill-date" if letter == COL_DAY else "fill")
+            else:
+                dress(cell, "fixed-centre" if letter == COL_STT else "fixed-wrap")
         sheet.row_dimensions[row].height = 30
         row += 1
     last_row = row - 1
-
-    for r in range(FIRST_ROW, last_row + 1):
-        if r == separator:
-            continue
-        for letter, _, _ in COLUMNS:
-            cell = sheet[f"{letter}{r}"]
-            cell.border = border
-            cell.font = font
-            fill_here = letter in FILL_COLUMNS or (letter == COL_MA and r >= extra_first)
-            if fill_here:
-                cell.protection = unlocked
-                cell.alignment = wrap
-            else:
-                cell.fill = grey
-                cell.alignment = centre if letter in (COL_STT, COL_MA) else wrap
-            if letter == COL_DAY:
-                cell.number_format = "dd/mm/yyyy"
 
     span = ident.span
     checks = [
