@@ -66,8 +66,17 @@ def test_registry_from_option_and_without_any(tmp_path: Path, cli: Runner,
     monkeypatch.chdir(tmp_path)
     result = cli("nhap", str(SEED_MD))
     assert result.code == 0, result.err
-    assert "Chưa có danh mục đơn vị" in result.err
-    assert "mã đề xuất TTHĐND" in result.err
+    # No registry anywhere: the built-in one gives the usual codes, and "Mặt trận" and
+    # "Mặt trận Tổ quốc" (both in the seed) are one body.
+    assert "danh mục đơn vị dựng sẵn" in result.out
+    assert "tham_muu_thuc_hien: [HĐND, UBND, MTTQ, CT-XH, CB]" in result.out
+    assert "mã đề xuất" not in result.err
+    import yaml
+
+    codes = [body["ma"] for body in yaml.safe_load(result.out)["don_vi"]]
+    assert codes == ["ĐU", "HĐND", "UBND", "MTTQ", "CT-XH", "ĐTN", "HLHPN", "HND", "HCCB", "CĐ",
+                     "KDV", "CB"]
+    assert "thanh_vien: [ĐTN, HLHPN, HND, HCCB, CĐ]" in result.out
     plan = FIXTURES.parent.parent / "plans" / "kh160.yaml"
     result = cli("nhap", str(SEED_MD), "--don-vi-tu", str(plan))
     assert result.code == 0, result.err

@@ -1,5 +1,5 @@
 """Word specifics of `kehoach nhap`: the header in a table, Word's own numbering and bullets,
-and tables of tasks, which are reported rather than read."""
+and a table of tasks, read as tasks."""
 
 from __future__ import annotations
 
@@ -44,11 +44,16 @@ def test_word_header_table_auto_numbering_and_task_table(tmp_path: Path) -> None
     assert (meta.so_ky_hieu, meta.dia_danh, str(meta.ngay)) == ("15-KH/ĐU", "Phổ Văn", "2025-01-10")
     assert meta.co_quan_ban_hanh == "ĐẢNG ỦY PHƯỜNG PHỔ VĂN"
     assert meta.trich_yeu == "về công tác dân vận năm 2025"
-    assert [(s.ma, s.tieu_de) for s in plan.noi_dung] == [("1", "Công tác dân vận chính quyền")]
+    # The task table is read: its task joins the plan, under the part's title.
+    assert [(s.ma, s.tieu_de) for s in plan.noi_dung] == [("1", "Công tác dân vận chính quyền"),
+                                                         ("2", "NỘI DUNG THỰC HIỆN")]
+    table_task = plan.tasks()[1][1]
+    assert (table_task.ma, table_task.noi_dung, table_task.chu_tri) == ("2", "Việc trong bảng",
+                                                                        ["MTTQ"])
     task = plan.tasks()[0][1]
     assert (task.ma, task.chu_tri, task.thoi_gian.van_ban if task.thoi_gian else None) == (
         "1.1", ["UBND"], "6 tháng đầu năm 2025")
     texts = [note.text for note in result.notes]
     assert any("đánh số tự động của Word" in t for t in texts)
     table_notes = [n for n in result.notes if "bảng 2" in n.text]
-    assert len(table_notes) == 1 and "chưa đưa vào" in table_notes[0].text
+    assert len(table_notes) == 1 and "đọc 1 nhiệm vụ" in table_notes[0].text

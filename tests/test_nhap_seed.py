@@ -93,7 +93,8 @@ def test_seed_without_registry_proposes_codes_and_reports_them(tmp_path: Path) -
     codes = {b.ma: b.ten for b in plan.don_vi}
     assert codes["ĐU"] == "Đảng ủy"
     assert codes["UBND"] == "UBND phường"
-    assert codes["MTTQ"] == "Mặt trận Tổ quốc phường"
+    # The name as the document writes it: no "phường" taken from a neighbouring item.
+    assert codes["MTTQ"] == "Mặt trận Tổ quốc"
     assert len(plan.tasks()) == 11
     assert {n.no for n in result.notes} >= {25, 27}
     assert all("mã đề xuất" in n.text for n in result.notes)

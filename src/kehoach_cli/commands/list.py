@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+from kehoach_cli.commands.options import FormatOption, PlanPaths
+from kehoach_cli.render.output import Format
 
 _Many = Optional[list[str]]  # noqa: UP045 - Typer reads this annotation at run time
 
@@ -44,4 +45,6 @@ def list_tasks(
 
     flt = TaskFilter.parse(don_vi or (), vai_tro or (), muc or (), loai_thoi_gian or (),
                            trang_thai or ())
-    emit_task_list(list_tasks(Workspace.load(ke_hoach), flt), dinh_dang)
+    from kehoach_cli import clock
+
+    emit_task_list(list_tasks(Workspace.load(ke_hoach), flt, clock.today()), dinh_dang)

@@ -15,7 +15,7 @@ from kehoach_cli.commands.options import PlanPaths
 from kehoach_cli.problems import shown_path
 
 if TYPE_CHECKING:
-    from kehoach_cli.journal.store import Found
+    from kehoach_cli.journal.read import Found
 
 DayOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads this annotation at run time
@@ -47,6 +47,12 @@ FiguresOption = Annotated[
                  "“số cuộc giám sát=3”; dùng nhiều lần cho nhiều số liệu.", show_default=False,
                  metavar="TÊN=SỐ"),
 ]
+WholeOption = Annotated[
+    bool,
+    typer.Option("--ca-nhiem-vu", help="Trạng thái ghi ra áp dụng cho cả nhiệm vụ (mọi đơn vị), "
+                 "ví dụ văn phòng đánh dấu hoàn thành cả nhiệm vụ; mặc định trạng thái chỉ là "
+                 "phần việc của đơn vị báo cáo.", show_default=False),
+]
 EntryId = Annotated[
     str,
     typer.Argument(help="Mã ghi nhận (xem bằng kehoach nhat-ky); gõ 4 ký tự đầu là đủ.",
@@ -64,6 +70,7 @@ def log(
     trang_thai: StatusOption = None,
     minh_chung: EvidenceOption = None,
     so_lieu: FiguresOption = None,
+    ca_nhiem_vu: WholeOption = False,
     van_ghi: Annotated[bool, typer.Option(
         "--van-ghi", help="Vẫn ghi khi đã có ghi nhận trùng hẳn (cùng nhiệm vụ, đơn vị, ngày và "
         "nội dung); mặc định lệnh từ chối để chạy lại lệnh không ghi hai lần.")] = False,
@@ -90,10 +97,13 @@ def log(
         ref.plan, ref.task, noi_dung=noi_dung, ngay=ngay, don_vi=don_vi,
         trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
         nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
+        ca_nhiem_vu=ca_nhiem_vu,
         default_body=settings.don_vi, default_body_from=settings.don_vi_from,
     )
     if not van_ghi:
-        journal_input.refuse_duplicate(entry, journal.task_history(ref.plan, ref.task.ma))
+        from kehoach_cli.journal.read import read_journal
+
+        journal_input.refuse_duplicate(entry, read_journal(ref.plan, ref.task.ma).entries)
     path = journal.append_entry(ref.plan, entry)
     print(f"Đã ghi nhận {entry.id}: nhiệm vụ {ref.qualified}, {entry.don_vi}, ngày "
           f"{format_date(entry.ngay)} (vào {shown_path(path)}).")
@@ -111,6 +121,12 @@ def sua(
     trang_thai: StatusOption = None,
     minh_chung: EvidenceOption = None,
     so_lieu: FiguresOption = None,
+    ca_nhiem_vu: Annotated[
+        Optional[bool],  # noqa: UP045
+        typer.Option("--ca-nhiem-vu/--phan-viec", help="Trạng thái áp dụng cho cả nhiệm vụ, "
+                     "hoặc chỉ phần việc của đơn vị báo cáo; bỏ trống để giữ như cũ.",
+                     show_default=False),
+    ] = None,
     ke_hoach: PlanPaths = None,
 ) -> None:
     """Sửa một ghi nhận: ghi thêm bản sửa, bản cũ vẫn giữ trong nhật ký.
@@ -122,10 +138,11 @@ def sua(
     from kehoach_cli.config import load_settings
     from kehoach_cli.journal import input as journal_input
     from kehoach_cli.journal import store as journal
+    from kehoach_cli.journal.read import find_entry
     from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
-    found = journal.find_entry(workspace.plans, ma_ghi_nhan)
+    found = find_entry(workspace.plans, ma_ghi_nhan)
     original = found.entry
     _refuse_retracted(found)
     task = next((t for _, t in found.plan.plan.tasks() if t.ma == original.ma), None)
@@ -134,6 +151,7 @@ def sua(
         found.plan, task, original, found.current, noi_dung=noi_dung, ngay=ngay, don_vi=don_vi,
         trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
         nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
+        ca_nhiem_vu=ca_nhiem_vu,
     )
     path = journal.append_entry(found.plan, fix)
     print(f"Đã sửa ghi nhận {original.id} (bản sửa {fix.id}, vào {shown_path(path)}).")
@@ -157,10 +175,11 @@ def huy(
     from kehoach_cli.config import load_settings
     from kehoach_cli.journal import input as journal_input
     from kehoach_cli.journal import store as journal
+    from kehoach_cli.journal.read import find_entry
     from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
-    found = journal.find_entry(workspace.plans, ma_ghi_nhan)
+    found = find_entry(workspace.plans, ma_ghi_nhan)
     _refuse_retracted(found)
     settings = load_settings(found.plan.path.parent)
     record = journal_input.retraction(found.entry, found.current, ly_do=ly_do,

@@ -72,20 +72,24 @@ def nhap(
     print("Kết quả hợp lệ (đã kiểm tra như `kehoach check`).", file=sys.stderr)
 
 
+BUILT_IN = ("danh mục đơn vị dựng sẵn của kehoach (không có --don-vi-tu, không có kế hoạch "
+            "trong ./plans/)")
+
+
 def _registry(paths: list[Path] | None) -> tuple[list[Body], str | None]:
-    """Bodies of the given plans, else of ./plans/ when it exists; first code wins."""
+    """Bodies of the given plans, else of ./plans/ when it exists, else the built-in
+    registry; first code wins. Also the phrase naming where they come from."""
+    from kehoach_cli.plan.default_registry import default_bodies
     from kehoach_cli.plan.loader import load_plan
     from kehoach_cli.plan.workspace import DEFAULT_DIR, plan_files
 
     if not paths:
-        if not (Path.cwd() / DEFAULT_DIR).is_dir():
-            print("Chưa có danh mục đơn vị để đối chiếu (không có thư mục plans/, không có "
-                  "--don-vi-tu): mọi đơn vị được đề xuất mã mới.", file=sys.stderr)
-            return [], None
-        try:
-            files = plan_files(None)
-        except KehoachError:
-            return [], None
+        files = []
+        if (Path.cwd() / DEFAULT_DIR).is_dir():
+            try:
+                files = plan_files(None)
+            except KehoachError:
+                files = []
     else:
         files = plan_files(paths)
     bodies: dict[str, Body] = {}
@@ -100,7 +104,9 @@ def _registry(paths: list[Path] | None) -> tuple[list[Body], str | None]:
         used.append(shown_path(path))
         for body in plan.don_vi:
             bodies.setdefault(body.ma, body)
-    return list(bodies.values()), ", ".join(used) or None
+    if not bodies and not paths:
+        return default_bodies(), BUILT_IN
+    return list(bodies.values()), ("danh mục của " + ", ".join(used)) if used else None
 
 
 def _write(path: Path, text: str, overwrite: bool) -> None:

@@ -87,7 +87,7 @@ def form_bodies(loaded: LoadedPlan) -> list[Body]:
     registry = registry_of(loaded)
     tasks = [task for _, task in loaded.plan.tasks()]
     return [body for body in loaded.plan.don_vi
-            if not body.is_group and any(task_roles_for(body.ma, t, registry) for t in tasks)]
+            if not body.thanh_vien and any(task_roles_for(body.ma, t, registry) for t in tasks)]
 
 
 def build_form(loaded: LoadedPlan, body: Body, span: Span, entries: Iterable[Entry],

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kehoach_cli.forms.read import FilledForm, FilledRow
-    from kehoach_cli.journal.store import JournalRead
+    from kehoach_cli.journal.read import JournalRead
     from kehoach_cli.periods import Span
     from kehoach_cli.plan.loader import LoadedPlan
     from kehoach_cli.plan.workspace import Workspace
@@ -144,7 +144,7 @@ class _Known:
         self.planned: dict[str, Entry] = {}
 
     def current(self, entry_id: str) -> Entry | None:
-        from kehoach_cli.journal.store import Found
+        from kehoach_cli.journal.read import Found
 
         if entry_id in self.planned:
             return self.planned[entry_id]
@@ -159,7 +159,7 @@ def plan_imports(workspace: Workspace, paths: Sequence[Path], expect: Expectatio
     """Read every form and work out what it adds; nothing is written."""
     from kehoach_cli.forms.read import read_form
     from kehoach_cli.journal.input import correction, find_duplicate
-    from kehoach_cli.journal.store import read_journal
+    from kehoach_cli.journal.read import read_journal
 
     known: dict[str, _Known] = {}
     out: list[FormImport] = []

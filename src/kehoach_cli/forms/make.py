@@ -56,7 +56,8 @@ def make_forms(workspace: Workspace, names: Sequence[str], span: Span, out: Path
     from kehoach_cli.errors import ExitCode, os_reason
     from kehoach_cli.forms.content import build_form, file_name
     from kehoach_cli.forms.layout import write_form
-    from kehoach_cli.journal.store import new_id, read_journal
+    from kehoach_cli.journal.read import read_journal
+    from kehoach_cli.journal.store import new_id
 
     if out.suffix.lower() not in ("", ".xlsx") and not out.is_dir():
         raise KehoachError(f"-o {out}: phiếu là tệp Excel, hãy ghi tên đuôi .xlsx hoặc một thư mục")

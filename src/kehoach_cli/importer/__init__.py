@@ -31,14 +31,16 @@ class Imported:
 
 
 def import_document(path: Path, registry: list[Body], registry_from: str | None = None) -> Imported:
-    """Read `path` and return plan YAML; bodies are matched against `registry`."""
+    """Read `path` and return plan YAML; bodies are matched against `registry`, which
+    `registry_from` names for the header ("danh mục của kh160.yaml")."""
     from kehoach_cli.importer.build import build
     from kehoach_cli.importer.emit import emit
     from kehoach_cli.importer.parse import Note, parse_lines
     from kehoach_cli.importer.source import read_source
+    from kehoach_cli.plan.default_registry import default_bodies
 
     source = read_source(path)
-    draft = parse_lines(source.lines, source.unit)
+    draft = parse_lines(source.lines, source.unit, source.tables)
     draft.notes[:0] = [Note(no, text) for no, text in source.notes]
     if not draft.tasks():
         raise KehoachError(
@@ -48,14 +50,14 @@ def import_document(path: Path, registry: list[Body], registry_from: str | None 
             "“Thời gian thực hiện:”",
             ExitCode.USAGE,
         )
-    built = build(draft, registry)
+    built = build(draft, registry, default_bodies())
     notes = sorted(built.notes, key=lambda n: n.no)
     header = [
         f"Nhập từ {path.name} bằng `kehoach nhap`: hãy đọc lại trước khi dùng.",
         "Những gì văn bản không ghi (số, ngày ban hành, địa danh) để trống (null), không tự điền.",
     ]
     if registry_from:
-        header.append(f"Đơn vị được đối chiếu với danh mục của {registry_from}.")
+        header.append(f"Đơn vị được đối chiếu với {registry_from}.")
     if notes:
         header.append(f"Có {len(notes)} điểm cần kiểm tra ({source.unit} trong văn bản gốc):")
         header += [f"- {source.unit} {n.no}: {n.text}" if n.no else f"- {n.text}" for n in notes]

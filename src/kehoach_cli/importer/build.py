@@ -13,9 +13,11 @@ from typing import Any
 
 from kehoach_cli.importer.parse import TIME, Draft, DraftTask, Note
 from kehoach_cli.importer.refs import Citation, bare_numbers, find_citations
+from kehoach_cli.importer.sentences import ASSIGN, VERBS, roles_in_sentence
 from kehoach_cli.importer.split_bodies import BodyMatcher, split_names
+from kehoach_cli.importer.timeframes import read_timeframe
+from kehoach_cli.plan.bodies import Registry
 from kehoach_cli.plan.model import Body, Role
-from kehoach_cli.plan.timeframe import TimeframeError, parse_timeframe
 from kehoach_cli.text import fold
 
 Path_ = tuple[Any, ...]
@@ -25,16 +27,6 @@ _ISSUES = re.compile(
     r"[^,]*$",
     re.IGNORECASE,
 )
-# Where the subject of a sentence in "Tổ chức thực hiện" ends: its first verb.
-_VERBS = re.compile(
-    r"\s(?:tiếp tục|phối hợp|chủ trì|tham mưu|theo dõi|triển khai|có trách nhiệm|căn cứ|"
-    r"xây dựng|thực hiện|hướng dẫn|chỉ đạo|quán triệt|tuyên truyền|kiểm tra|báo cáo|"
-    r"tổ chức (?!chính trị)|định kỳ|thường xuyên|cụ thể hóa|lãnh đạo)\b",
-    re.IGNORECASE,
-)
-_ASSIGN = re.compile(r"^(?:giao(?: cho)?|đề nghị|yêu cầu|các đồng chí|đồng chí)\s+", re.IGNORECASE)
-
-
 @dataclass
 class Built:
     """Plan data, comments keyed by field path, and the notes to review."""
@@ -46,9 +38,9 @@ class Built:
 
 
 class Builder:
-    def __init__(self, draft: Draft, registry: list[Body]) -> None:
+    def __init__(self, draft: Draft, registry: list[Body], known: list[Body]) -> None:
         self.draft = draft
-        self.matcher = BodyMatcher(list(registry))
+        self.matcher = BodyMatcher(list(registry), known_spellings=list(known))
         self.registry = list(registry)
         self.comments: dict[Path_, list[str]] = {}
         self.notes = list(draft.notes)
@@ -123,15 +115,8 @@ class Builder:
     def _registry_out(self) -> list[dict[str, Any]]:
         """The bodies used, with the members of the groups used, in registry order; then the
         new ones."""
-        used = set(self.used)
-        by_code = {b.ma: b for b in self.registry}
-        todo = list(used)
-        while todo:
-            code = todo.pop()
-            for member in by_code[code].thanh_vien if code in by_code else []:
-                if member not in used:
-                    used.add(member)
-                    todo.append(member)
+        registry = Registry(list(self.registry))
+        used = set().union(set(), *(registry.members_of(code) for code in self.used))
         out = [_body_data(b) for b in self.registry if b.ma in used]
         out += [_body_data(b) for b in self.matcher.new_bodies]
         return out
@@ -175,28 +160,41 @@ class Builder:
                 self.comment(key, raw.text)
             out[role.value] = codes
         if not any(role.value in task.roles for role in Role):
-            self.flag(task.no, f"nhiệm vụ {task.ma} không có dòng phân công đơn vị nào", path)
+            found = self._sentence_roles(path, task)
+            out.update({role.value: found[role.value] for role in Role if role.value in found})
+            if not found:
+                self.flag(task.no, f"nhiệm vụ {task.ma} không có dòng phân công đơn vị nào", path)
+        notes = list(task.ghi_chu)
         raw = task.roles.get(TIME)
         if raw is not None:
-            out["thoi_gian"] = self._timeframe(raw.no, raw.text, (*path, "thoi_gian"))
+            read = read_timeframe(raw.text)
+            out["thoi_gian"] = read.value
+            if read.doubt:
+                self.flag(raw.no, read.doubt, (*path, "thoi_gian"))
+            if read.written:
+                notes.insert(0, f"{raw.label}: {read.written}")
         else:
             self.flag(task.no, f"nhiệm vụ {task.ma} không ghi thời gian thực hiện", path)
         refs = self._refs(task, path)
         if refs:
             out["van_ban_lien_quan"] = refs
-        if task.ghi_chu:
-            out["ghi_chu"] = "\n".join(task.ghi_chu)
+        if notes:
+            out["ghi_chu"] = "\n".join(notes)
         return out
 
-    def _timeframe(self, no: int, text: str, path: Path_) -> Any:
-        value = text.strip().rstrip(".;").strip()
-        try:
-            parse_timeframe(value)
-        except TimeframeError:
-            self.flag(no, f"không đọc được thời gian “{value}”: tạm ghi dạng tự do (loai: khac)",
-                      path)
-            return {"loai": "khac", "van_ban": value}
-        return value
+    def _sentence_roles(self, path: Path_, task: DraftTask) -> dict[str, list[str]]:
+        """Bodies a task without role lines names in its own sentence ("Giao Công an tỉnh
+        chủ trì, phối hợp với …", "Các sở, ban, ngành … tiếp tục …"), reported as such."""
+        text = " ".join(task.content)
+        out: dict[str, list[str]] = {}
+        for key, raw in roles_in_sentence(text).items():
+            codes = self._codes(task.no, raw, (*path, key))
+            if codes:
+                out[key] = codes
+        if out:
+            self.flag(task.no, f"nhiệm vụ {task.ma}: đơn vị được đọc từ câu “{text[:80]}…”, "
+                               "hãy kiểm tra vai trò", path)
+        return out
 
     def _refs(self, task: DraftTask, path: Path_) -> list[dict[str, Any]]:
         text = "\n".join([*task.content, *task.cac_y])
@@ -214,8 +212,8 @@ class Builder:
     def _org(self, index: int, no: int, text: str) -> dict[str, Any]:
         """An item of "Tổ chức thực hiện": the bodies are those named before its first verb."""
         path: Path_ = ("ke_hoach", "to_chuc_thuc_hien", index)
-        subject = _ASSIGN.sub("", text)
-        verb = _VERBS.search(subject)
+        subject = ASSIGN.sub("", text)
+        verb = VERBS.search(subject)
         subject = subject[: verb.start()] if verb else ""
         codes: list[str] = []
         if subject:
@@ -239,9 +237,10 @@ def _body_data(body: Body) -> dict[str, Any]:
     return data
 
 
-def build(draft: Draft, registry: list[Body]) -> Built:
-    """Plan data for `draft`, matching bodies against `registry` (may be empty)."""
-    return Builder(draft, registry).build()
+def build(draft: Draft, registry: list[Body], known: list[Body] | None = None) -> Built:
+    """Plan data for `draft`, matching bodies against `registry` (may be empty); the
+    spellings of `known` bodies also count for the registry's bodies with their codes."""
+    return Builder(draft, registry, known or []).build()
 
 
 __all__ = ["Built", "build", "fold"]

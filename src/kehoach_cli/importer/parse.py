@@ -15,13 +15,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from kehoach_cli.importer.refs import DOC_TYPES, NUMBER, canonical_type
-from kehoach_cli.importer.source import Line
+from kehoach_cli.importer.source import Grid, Line
 from kehoach_cli.plan.model import Role
 from kehoach_cli.text import fold
 
+if TYPE_CHECKING:
+    from kehoach_cli.importer.tables import TableTask
+
 TIME = "thoi_gian"
+PRODUCT = "san_pham"  # "Kết quả:", "Sản phẩm:": kept in the task's note
+GROUP_LABEL = "nhom"  # "Cơ quan chủ trì, phối hợp:" whose parts follow as a) b) lines
 _LABELS: dict[str, str] = {}
 for _key, _spellings in {
     Role.CHI_DAO.value: (
@@ -32,7 +38,9 @@ for _key, _spellings in {
         "co quan tham muu thuc hien", "co quan tham muu va thuc hien", "co quan tham muu",
         "co quan thuc hien", "don vi thuc hien", "don vi tham muu", "don vi tham muu thuc hien",
         "tham muu thuc hien", "thuc hien", "co quan trien khai", "don vi trien khai",
-        "co quan trien khai thuc hien", "don vi trien khai thuc hien",
+        "co quan trien khai thuc hien", "don vi trien khai thuc hien", "trach nhiem",
+        "phan cong", "trach nhiem thuc hien", "phan cong thuc hien", "don vi thuc hien chinh",
+        "co quan don vi thuc hien", "nguoi thuc hien", "bo phan thuc hien", "to chuc thuc hien",
     ),
     Role.CHU_TRI.value: (
         "don vi chu tri", "co quan chu tri", "chu tri", "don vi chu tri thuc hien",
@@ -40,14 +48,19 @@ for _key, _spellings in {
         "co quan chu tri tham muu thuc hien", "don vi chiu trach nhiem", "co quan chiu trach nhiem",
     ),
     Role.PHOI_HOP.value: (
-        "don vi phoi hop", "co quan phoi hop", "phoi hop", "don vi phoi hop thuc hien",
+        "don vi phoi hop", "co quan phoi hop", "phoi hop", "don vi phoi hop thuc hien", "phoi hop voi",
         "co quan phoi hop thuc hien", "cac don vi phoi hop", "cac co quan phoi hop",
     ),
     TIME: (
         "thoi gian thuc hien", "thoi gian", "thoi han", "thoi gian hoan thanh",
         "thoi han hoan thanh", "thoi han thuc hien", "tien do", "tien do thuc hien",
-        "thoi gian trien khai",
+        "thoi gian trien khai", "thoi gian hoan thanh du kien", "thoi diem", "thoi diem thuc hien",
+        "moc thoi gian", "thoi han bao cao", "tien do hoan thanh",
     ),
+    PRODUCT: ("ket qua", "san pham", "ket qua dat duoc", "san pham dau ra", "ket qua san pham",
+              "san pham ket qua", "hinh thuc san pham"),
+    GROUP_LABEL: ("co quan chu tri phoi hop", "don vi chu tri phoi hop", "co quan thuc hien phoi hop",
+                  "co quan chu tri va phoi hop", "don vi chu tri va phoi hop"),
 }.items():
     for _spelling in _spellings:
         _LABELS[_spelling] = _key
@@ -128,7 +141,6 @@ class Draft:
     dia_danh: str | None = None
     ngay: str | None = None
     trich_yeu: list[str] = field(default_factory=list)
-    trich_yeu_no: int | None = None
     mo_dau: list[tuple[int, str]] = field(default_factory=list)
     muc_dich: list[tuple[int, str]] = field(default_factory=list)
     sections: list[DraftSection] = field(default_factory=list)
@@ -164,22 +176,34 @@ def _numbered(text: str) -> tuple[str, str] | None:
 
 
 def _part_of(title: str) -> Part:
-    key = fold(title)
-    if "muc dich" in key or key.startswith("yeu cau"):
+    """The part a heading opens, read from the whole heading: "NỘI DUNG, TIẾN ĐỘ, PHÂN CÔNG
+    TRÁCH NHIỆM THỰC HIỆN" is the tasks part, though it says "phân công trách nhiệm"."""
+    key = fold(title).strip(" .:")
+    if key.startswith(("muc dich", "yeu cau", "muc tieu")):
         return Part.PURPOSE
-    if "to chuc thuc hien" in key or "phan cong" in key or "trach nhiem" in key:
+    tasks = any(word in key for word in ("noi dung", "nhiem vu", "giai phap", "hoat dong",
+                                         "cong viec", "chuong trinh", "lo trinh", "tien do"))
+    if key.startswith(("to chuc thuc hien", "trach nhiem", "phan cong")) and (
+            not tasks or key.startswith(("phan cong nhiem vu", "to chuc thuc hien"))):
         return Part.ORG
-    if any(word in key for word in ("noi dung", "nhiem vu", "giai phap")):
+    if tasks:
         return Part.TASKS
-    return Part.OTHER
+    return Part.ORG if "to chuc thuc hien" in key else Part.OTHER
 
 
 class Parser:
     """A single pass over the lines; `parse` is the entry point."""
 
-    def __init__(self, lines: list[Line], unit: str) -> None:
+    def __init__(self, lines: list[Line], unit: str, tables: dict[int, Grid] | None = None) -> None:
+        from kehoach_cli.importer.tables import header_of
+
         self.lines = lines
         self.unit = unit
+        self.grids = tables or {}
+        self.task_tables = {n: h for n, grid in self.grids.items() if (h := header_of(grid))}
+        self.tables_read: set[int] = set()
+        self.table_section: DraftSection | None = None  # a table continued on the next page
+        self.last_text: str | None = None  # the line before a table: its caption
         self.draft = Draft()
         self.part: Part | None = None
         self.section: DraftSection | None = None
@@ -189,7 +213,13 @@ class Parser:
         self.sign_step = 0
         self.tables_noted: set[int] = set()
         self.heading: str | None = None  # "Thuộc mục 1.1: …" for tasks 1.1.x
-        self.roman_any = any(_roman(line) for line in lines)
+        self.roman_any = any(_roman(line) for line in lines if not line.in_table)
+        self.roman: str | None = None  # the Roman numeral of the current part
+        self.part_title: str | None = None
+        self.org: DraftSection | None = None  # tasks of "Tổ chức thực hiện", body by body
+        self.org_task: DraftTask | None = None
+        # Items of "Tổ chức thực hiện" that may give work in a sentence, with their part.
+        self.org_sentences: list[tuple[str, Line, str]] = []
 
     def note(self, line: Line, text: str) -> None:
         self.draft.notes.append(Note(line.no, text))
@@ -199,6 +229,11 @@ class Parser:
         for line in self.lines[body:]:
             self._line(line)
         self._close_section()
+        self._close_org()
+        self._sentence_org_items()
+        for section in self.draft.sections:
+            _share_role_blocks(section, self.draft.notes)
+            _unique_ids(section, self.draft.notes)
         return self.draft
 
     # --- header, title, subject line, preamble -------------------------------------------
@@ -220,7 +255,6 @@ class Parser:
                     break
                 if first_bold is None:
                     first_bold = line.all_bold
-                    self.draft.trich_yeu_no = line.no
                 elif line.all_bold != first_bold:
                     break
                 self.draft.trich_yeu.append(line.text)
@@ -243,6 +277,8 @@ class Parser:
         return len(self.lines)
 
     def _is_part_start(self, line: Line) -> bool:
+        if line.in_table:
+            return line.table in self.task_tables
         if self.roman_any:
             return _roman(line) is not None
         return _numbered(line.text) is not None and not line.bullet
@@ -277,30 +313,14 @@ class Parser:
     # --- body -----------------------------------------------------------------------------
 
     def _line(self, line: Line) -> None:
-        text = line.text
-        folded = fold(text)
-        if folded.startswith("noi nhan"):
-            self._close_section()
-            self.closing = True
-            rest = text.split(":", 1)[1].strip() if ":" in text else ""
-            if rest:
-                self.draft.noi_nhan.append(rest)
+        if line.in_table and line.table in self.task_tables:
+            if line.table not in self.tables_read:
+                self.tables_read.add(line.table)
+                self._task_table(line)
             return
-        if self._signature(line):
-            return
-        if self.closing:
-            if line.bullet or text.startswith(("-", "+")):
-                self.draft.noi_nhan.append(text.lstrip("-+ ").strip())
-            else:
-                self.note(line, "dòng sau “Nơi nhận” chưa nhận ra: chưa đưa vào")
-            return
-        match = _roman(line)
-        if match:
-            self._close_section()
-            self.part = _part_of(match.group("t"))
-            if self.part is Part.OTHER:
-                self.note(line, f"phần “{text}” chưa nhận ra (không phải mục đích, nội dung "
-                                "hay tổ chức thực hiện): nội dung của phần này chưa đưa vào")
+        if not line.in_table:
+            self.last_text = line.text
+        if self._closing_line(line) or self._part_heading(line):
             return
         if self.part is None and not self.roman_any:
             self.part = Part.TASKS  # a plan without Roman parts: numbered groups straight away
@@ -319,6 +339,74 @@ class Parser:
             self._org(line)
         elif self.part is None:
             self.note(line, "dòng trước phần I chưa nhận ra: chưa đưa vào")
+
+    def _task_table(self, line: Line) -> None:
+        """Every task of a task table, grouped as its group rows say."""
+        from kehoach_cli.importer.tables import read_table, roman_value
+
+        self._close_section()
+        self._close_org()
+        grid, header = self.grids[line.table], self.task_tables[line.table]
+        header_text = grid.rows[header[0] - 1]
+        notes: list[tuple[int, str]] = []
+        groups = read_table(grid, header, header_text, notes, line.table)
+        self.draft.notes += [Note(no, text) for no, text in notes]
+        used = {task.ma for task in self.draft.tasks()}
+        count = 0
+        for group in groups:
+            section = self.table_section if group.title is None else None
+            if section is None:
+                number = roman_value(group.number) if group.number else None
+                taken = {s.ma for s in self.draft.sections}
+                ma = str(number) if number and str(number) not in taken else str(
+                    max([int(m) for m in taken if m.isdigit()] + [0]) + 1)
+                title = group.title or self.part_title or self.last_text or "Phụ lục"
+                section = DraftSection(ma, group.no, title)
+                self.draft.sections.append(section)
+            for item in group.tasks:
+                ma = item.number if item.number and item.number not in used else (
+                    f"{section.ma}.{len(section.tasks) + 1}")
+                used.add(ma)
+                section.tasks.append(_table_task(ma, item))
+                count += 1
+            self.table_section = section
+        labels = ", ".join(f"“{' '.join(t.split())}”" for t in header_text if t)
+        self.note(line, f"bảng {line.table}: đọc {count} nhiệm vụ theo các cột {labels}; "
+                        "hãy so từng hàng với bảng gốc")
+
+    def _closing_line(self, line: Line) -> bool:
+        """Recipients and the signature block; True when `line` belongs to them."""
+        text = line.text
+        if fold(text).startswith("noi nhan"):
+            self._close_section()
+            self._close_org()
+            self.closing = True
+            rest = text.split(":", 1)[1].strip() if ":" in text else ""
+            if rest:
+                self.draft.noi_nhan.append(rest)
+            return True
+        if self._signature(line):
+            return True
+        if self.closing:
+            if line.bullet or text.startswith(("-", "+")):
+                self.draft.noi_nhan.append(text.lstrip("-+ ").strip())
+            else:
+                self.note(line, "dòng sau “Nơi nhận” chưa nhận ra: chưa đưa vào")
+            return True
+        return False
+
+    def _part_heading(self, line: Line) -> bool:
+        match = _roman(line)
+        if not match:
+            return False
+        self._close_section()
+        self._close_org()
+        self.roman, self.part_title = match.group("r"), match.group("t").strip()
+        self.part = _part_of(match.group("t"))
+        if self.part is Part.OTHER:
+            self.note(line, f"phần “{line.text}” chưa nhận ra (không phải mục đích, nội dung "
+                            "hay tổ chức thực hiện): nội dung của phần này chưa đưa vào")
+        return True
 
     def _signature(self, line: Line) -> bool:
         text = line.text
@@ -353,12 +441,68 @@ class Parser:
         self.draft.muc_dich.append((line.no, text))
 
     def _org(self, line: Line) -> None:
-        numbered = _numbered(line.text)
+        """"Tổ chức thực hiện": written body by body ("1. Ủy ban nhân dân phường: …", a body's
+        name over its duties), each body's paragraph is a task of that body; other items are
+        kept as points of the part (and read as tasks when they give work in a sentence and
+        the plan assigns by sentences only, see `_sentence_org_items`)."""
+        numbered = None if line.bullet else _numbered(line.text)
         text = numbered[1] if numbered else line.text
         if fold(text).startswith(("tren day la", "trong qua trinh")):
             self.note(line, "đoạn kết của phần tổ chức thực hiện: chưa đưa vào danh sách")
             return
+        lead = _body_lead(text)
+        if lead is not None and (numbered or lead[1]):
+            self._org_task(line, numbered[0] if numbered else None, *lead)
+            return
+        if self.org_task is not None and not numbered:
+            task = self.org_task
+            (task.cac_y if line.bullet and task.content else task.content).append(text)
+            return
+        self.org_task = None
         self.draft.to_chuc.append((line.no, text))
+        self.org_sentences.append((self.roman or "", line, text))
+
+    def _org_task(self, line: Line, number: str | None, body: str, duties: str) -> None:
+        if self.org is None:
+            self.org = DraftSection(self.roman or "TC", line.no, self.part_title)
+        count = len(self.org.tasks) + 1
+        ma = f"{self.org.ma}.{number if number and number.isdigit() else count}"
+        task = DraftTask(ma, line.no, [duties] if duties else [])
+        task.roles[Role.THAM_MUU.value] = RawRole(line.no, "Tổ chức thực hiện", body)
+        self.org.tasks.append(task)
+        self.org_task = task
+
+    def _close_org(self) -> None:
+        if self.org is not None and self.org.tasks:
+            self.draft.sections.append(self.org)
+            self.draft.notes.append(Note(self.org.no, (
+                f"phần “{self.org.tieu_de}” viết theo từng đơn vị: mỗi đơn vị thành một nhiệm vụ "
+                f"{self.org.ma}.x do đơn vị đó thực hiện, hãy kiểm tra")))
+        self.org = self.org_task = None
+
+    def _sentence_org_items(self) -> None:
+        """In a plan that gives no task a labelled role line, the items of "Tổ chức thực hiện"
+        that give work in a sentence ("Giao Công an tỉnh chủ trì …") are tasks too."""
+        from kehoach_cli.importer.sentences import roles_in_sentence
+
+        if any(task.roles for task in self.draft.tasks() if not task.ma[:1].isalpha()):
+            return
+        by_ma = {section.ma: section for section in self.draft.sections}
+        for roman, line, text in self.org_sentences:
+            roles = roles_in_sentence(text)
+            if not roles or not roman:
+                continue
+            section = by_ma.get(roman)
+            if section is None:
+                section = by_ma[roman] = DraftSection(roman, line.no, "Tổ chức thực hiện")
+                self.draft.sections.append(section)
+            task = DraftTask(f"{roman}.{len(section.tasks) + 1}", line.no, [text])
+            for key, value in roles.items():
+                task.roles[key] = RawRole(line.no, "câu", value)
+            section.tasks.append(task)
+            self.draft.to_chuc = [(no, t) for no, t in self.draft.to_chuc if no != line.no]
+            self.note(line, "đơn vị được đọc từ câu giao việc trong phần tổ chức thực hiện: "
+                            "ghi thành nhiệm vụ, hãy kiểm tra")
 
     # --- groups and tasks ------------------------------------------------------------------
 
@@ -378,14 +522,14 @@ class Parser:
     def _task_line(self, line: Line) -> None:
         text = line.text
         numbered = None if line.bullet else _numbered(text)
+        lettered = _LETTERED.match(text)
+        # "2. Cơ quan chủ trì, phối hợp:", "a) Cơ quan chủ trì: …" are labels, not task numbers.
+        if numbered and _labels_in(numbered[1]) and self.task is not None:
+            text, numbered = numbered[1], None
+        elif lettered and _labels_in(lettered.group("t")) and self.task is not None:
+            text, lettered = lettered.group("t"), None
         if numbered:
-            number, rest = numbered
-            if "." not in number:
-                self._close_section()
-                self.section = DraftSection(number, line.no, rest.rstrip(":").strip())
-                self.implicit = self.task = DraftTask(number, line.no)
-                return
-            self._new_task(line, number, rest)
+            self._numbered_line(line, *numbered)
             return
         task = self.task
         if task is None:
@@ -393,27 +537,47 @@ class Parser:
             return
         labelled = _labels_in(text)
         if labelled:
-            for role, label, value in labelled:
-                if role in task.roles:
-                    self.note(line, f"nhiệm vụ {task.ma} có hai dòng “{label}”: đã ghép lại")
-                    old = task.roles[role]
-                    task.roles[role] = RawRole(old.no, old.label, f"{old.text}; {value}")
-                else:
-                    task.roles[role] = RawRole(line.no, label, value)
-                task.pending = role if not value else None
-            return
-        if task.pending is not None:
+            self._label_line(line, task, labelled)
+        elif task.pending is not None and task.pending != GROUP_LABEL:
             old = task.roles[task.pending]
             joined = f"{old.text}; {text}" if old.text else text
             task.roles[task.pending] = RawRole(old.no, old.label, joined.rstrip(",;"))
+        else:
+            self._task_text(line, task, text, lettered is not None)
+
+    def _numbered_line(self, line: Line, number: str, rest: str) -> None:
+        if "." not in number:
+            self._close_section()
+            self.section = DraftSection(number, line.no, rest.rstrip(":").strip())
+            self.implicit = self.task = DraftTask(number, line.no)
             return
+        self._new_task(line, number, rest)
+
+    def _label_line(self, line: Line, task: DraftTask,
+                    labelled: list[tuple[str, str, str]]) -> None:
+        for role, label, value in labelled:
+            if role == PRODUCT:
+                task.ghi_chu.append(f"{label}: {value}")
+                task.pending = None
+                continue
+            if role in task.roles:
+                self.note(line, f"nhiệm vụ {task.ma} có hai dòng “{label}”: đã ghép lại")
+                old = task.roles[role]
+                task.roles[role] = RawRole(old.no, old.label, f"{old.text}; {value}")
+            elif role != GROUP_LABEL or value:
+                task.roles[role] = RawRole(line.no, label, value)
+            task.pending = role if not value else None
+        if GROUP_LABEL in task.roles:
+            # "Cơ quan chủ trì, phối hợp: X" with no sub-labels: the first body leads.
+            raw = task.roles.pop(GROUP_LABEL)
+            task.roles.setdefault(Role.CHU_TRI.value, raw)
+
+    def _task_text(self, line: Line, task: DraftTask, text: str, lettered: bool) -> None:
         if _looks_like_label(text):
             self.note(line, f"dòng “{text[:60]}” giống dòng phân công nhưng nhãn chưa nhận ra: "
                             "đã ghi vào ghi_chu")
             task.ghi_chu.append(text)
-            return
-        lettered = _LETTERED.match(text)
-        if task.has_labels():
+        elif task.has_labels():
             self.note(line, f"đoạn sau các dòng phân công của nhiệm vụ {task.ma}: "
                             "đã ghi vào ghi_chu, hãy kiểm tra")
             task.ghi_chu.append(text)
@@ -472,6 +636,78 @@ def _labels_in(text: str) -> list[tuple[str, str, str]]:
     return [single] if single else []
 
 
+def _table_task(ma: str, item: TableTask) -> DraftTask:
+    """A draft task from a table row: roles and time from their columns, the product and
+    other columns in the note."""
+    from kehoach_cli.importer.tables import NOTE, PRODUCT
+    from kehoach_cli.importer.tables import TIME as TIME_COLUMN
+
+    lines = [text.lstrip("-+•* ").strip() for text in item.content if text.strip()]
+    task = DraftTask(ma, item.no, lines[:1], lines[1:])
+    where = f"bảng, hàng {item.row}"
+    for kind, text in item.cells.items():
+        label = f"{item.labels.get(kind, kind)} ({where})"
+        if kind == TIME_COLUMN:
+            task.roles[TIME] = RawRole(item.no, label, " ".join(text.split()))
+        elif kind in (PRODUCT, NOTE):
+            task.ghi_chu.append(f"{item.labels.get(kind, kind)}: {' '.join(text.split())}")
+        else:
+            parts = [p.lstrip("-+•* ").strip(" ;,") for p in text.split("\n")]
+            task.roles[kind] = RawRole(item.no, label, "; ".join(p for p in parts if p))
+    return task
+
+
+def _body_lead(text: str) -> tuple[str, str] | None:
+    """(body, duties) when `text` opens with a body's name: "Ủy ban nhân dân phường: …", or is
+    a body's name alone as a heading ("Ban Thường trực Ủy ban MTTQ Việt Nam xã")."""
+    from kehoach_cli.importer.sentences import VERBS, starts_like_body
+
+    if ":" in text:
+        head, duties = (part.strip() for part in text.split(":", 1))
+        if (head and len(head.split()) <= 25 and starts_like_body(head) and label_of(text) is None
+                and not VERBS.search(" " + head + " ")):
+            return head, duties
+        return None
+    bare = text.strip().rstrip(":")
+    if (len(bare.split()) <= 16 and not bare.endswith((".", ";")) and starts_like_body(bare)
+            and not VERBS.search(" " + bare + " ")):
+        return bare, ""
+    return None
+
+
+def _share_role_blocks(section: DraftSection, notes: list[Note]) -> None:
+    """One role block written after several one-line items applies to each of them: "3.1 …",
+    "3.2 …", "3.3 …" then "- Đơn vị chủ trì: …" gives all three the same bodies and time."""
+    run: list[DraftTask] = []
+    for task in section.tasks:
+        if not task.roles:
+            run = [*run, task] if not task.cac_y and not task.ghi_chu else []
+            continue
+        if run and not task.cac_y:
+            for item in run:
+                item.roles = dict(task.roles)
+            notes.append(Note(run[0].no, (
+                f"các dòng phân công sau nhiệm vụ {task.ma} được áp cho cả "
+                f"{', '.join(t.ma for t in run)} (một khối phân công cho nhiều mục): hãy kiểm tra")))
+        run = []
+
+
+def _unique_ids(section: DraftSection, notes: list[Note]) -> None:
+    """A number written twice ("3.2" twice) gets the next free number of its group, said."""
+    seen: set[str] = set()
+    for task in section.tasks:
+        if task.ma in seen:
+            head = task.ma.rpartition(".")[0]
+            siblings = [t.ma.rpartition(".")[2] for t in section.tasks
+                        if t.ma.rpartition(".")[0] == head]
+            free = max((int(n) for n in siblings if n.isdigit()), default=0) + 1
+            new = f"{head}.{free}" if head else str(free)
+            notes.append(Note(task.no, f"số {task.ma} trùng với nhiệm vụ trước: ghi là {new}, "
+                                       "hãy kiểm tra"))
+            task.ma = new
+        seen.add(task.ma)
+
+
 def _looks_like_label(text: str) -> bool:
     match = _LABEL.match(text)
     return match is not None and fold(match.group("label")).startswith(_LABEL_WORDS)
@@ -491,9 +727,10 @@ def _is_title(line: Line) -> bool:
 
 
 
-def parse_lines(lines: list[Line], unit: str = "dòng") -> Draft:
-    """The draft of a plan document."""
-    return Parser(lines, unit).run()
+def parse_lines(lines: list[Line], unit: str = "dòng",
+                tables: dict[int, Grid] | None = None) -> Draft:
+    """The draft of a plan document; `tables` are its tables as grids, by number."""
+    return Parser(lines, unit, tables).run()
 
 
 __all__ = ["Draft", "DraftSection", "DraftTask", "Note", "canonical_type", "parse_lines"]

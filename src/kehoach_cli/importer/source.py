@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,23 @@ class Line:
     all_bold: bool = False
     heading: int = 0  # Markdown heading level or Word "Heading N" style
     table: int = 0  # which table of the document the line is in (1, 2, ...); 0: none
+    row: int = 0  # its row in that table (1-based)
+    col: int = 0  # its column (1-based)
 
     @property
     def in_table(self) -> bool:
         return self.table > 0
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as rows of cell texts (paragraphs joined by newlines), a merged cell repeated
+    in every row and column it covers; `cells` holds an id per cell so a merge can be told
+    from two cells with the same text; `nos` the source number of each row's first line."""
+
+    rows: list[list[str]]
+    cells: list[list[int]]
+    nos: list[int]
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class Source:
     lines: list[Line]
     unit: str  # "dòng" (line) or "đoạn" (Word paragraph)
     notes: list[tuple[int, str]]  # what the reader itself could not take in
+    tables: dict[int, Grid] = field(default_factory=dict)
 
 
 def read_source(path: Path) -> Source:
@@ -102,10 +116,58 @@ def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_PIPE_ROW = re.compile(r"^\|.*\|$")
+_PIPE_RULE = re.compile(r"^\|(?:\s*:?-{2,}:?\s*\|)+$")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _pipe_cells(text: str) -> list[str]:
+    """The cells of a Markdown pipe-table row; "\\|" is a bar inside a cell."""
+    inner = text.strip()[1:-1]
+    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner)]
+
+
+class _PipeTables:
+    """Markdown pipe tables, as lines of their cells and as grids."""
+
+    def __init__(self) -> None:
+        self.grids: dict[int, Grid] = {}
+        self.current: Grid | None = None
+
+    def row(self, no: int, text: str, lines: list[Line]) -> None:
+        if _PIPE_RULE.match(text):
+            return
+        if self.current is None:
+            self.current = Grid([], [], [])
+            self.grids[len(self.grids) + 1] = self.current
+        table = len(self.grids)
+        cells = _pipe_cells(text)
+        grid = self.current
+        grid.rows.append([_BREAK.sub("\n", _EMPHASIS.sub("", c)) for c in cells])
+        grid.cells.append([len(grid.rows) * 1000 + i for i in range(len(cells))])
+        grid.nos.append(no)
+        for col, cell in enumerate(grid.rows[-1], start=1):
+            for part in cell.split("\n"):
+                part = _clean(part)
+                bullet = False
+                if match := _BULLET.match(part):
+                    bullet, part = True, match.group(1)
+                if part:
+                    lines.append(Line(no, part, bullet, table=table, row=len(grid.rows), col=col))
+
+    def end(self) -> None:
+        self.current = None
+
+
 def _read_text(path: Path, raw: bytes, markdown: bool) -> Source:
     lines: list[Line] = []
+    pipes = _PipeTables()
     for no, original in enumerate(_decode(path, raw).splitlines(), start=1):
         text = _clean(original)
+        if markdown and _PIPE_ROW.match(text):
+            pipes.row(no, text, lines)
+            continue
+        pipes.end()
         if not text or _RULE.match(text):
             continue
         heading = 0
@@ -122,7 +184,7 @@ def _read_text(path: Path, raw: bytes, markdown: bool) -> Source:
             text = _clean(text)
         if text:
             lines.append(Line(no, text, bullet, bold, all_bold, heading))
-    return Source(path, lines, "dòng", [])
+    return Source(path, lines, "dòng", [], pipes.grids)
 
 
 # --- Word ----------------------------------------------------------------------------------
@@ -147,7 +209,7 @@ def _read_docx(path: Path, raw: bytes) -> Source:
         ) from None
     reader = _DocxReader(document)
     reader.walk(document.element.body, table=0)
-    return Source(path, reader.lines, "đoạn", reader.notes)
+    return Source(path, reader.lines, "đoạn", reader.notes, reader.grids)
 
 
 class _DocxReader:
@@ -162,6 +224,8 @@ class _DocxReader:
         self.counters: dict[tuple[str, int], int] = {}
         self.auto_numbered = False
         self.tables = 0
+        self.grids: dict[int, Grid] = {}
+        self.row = self.col = 0
 
     def walk(self, element: Any, table: int) -> None:
         from docx.text.paragraph import Paragraph
@@ -173,9 +237,19 @@ class _DocxReader:
             elif child.tag == f"{_W}tbl":
                 self.tables += 1
                 number = table or self.tables  # a table inside a table counts as its parent
-                for row in child.iterchildren(f"{_W}tr"):
-                    for cell in row.iterchildren(f"{_W}tc"):
+                if not table:
+                    self.grids[number] = self.grid(child)
+                nos = self.grids[number].nos if not table else []
+                for r, row in enumerate(child.iterchildren(f"{_W}tr"), start=1):
+                    if not table:
+                        self.row = r
+                        nos.append(self.count + 1)
+                    for c, cell in enumerate(row.iterchildren(f"{_W}tc"), start=1):
+                        if not table:
+                            self.col = c
                         self.walk(cell, number)
+                if not table:
+                    self.row = self.col = 0
             elif child.tag == f"{_W}sdt":  # content controls wrap ordinary paragraphs
                 for content in child.iterchildren(f"{_W}sdtContent"):
                     self.walk(content, table)
@@ -209,7 +283,24 @@ class _DocxReader:
         all_bold = bool(bold_runs) and all(bold_runs)
         if prefix:
             text = f"{prefix} {text}"
-        self.lines.append(Line(self.count, text, bullet, bold, all_bold, heading, table))
+        self.lines.append(Line(self.count, text, bullet, bold, all_bold, heading, table,
+                               self.row if table else 0, self.col if table else 0))
+
+    def grid(self, element: Any) -> Grid:
+        """The table as python-docx sees it: merged cells repeated over their span."""
+        from docx.table import Table
+
+        table = Table(element, self.document)
+        rows: list[list[str]] = []
+        cells: list[list[int]] = []
+        for row in table.rows:
+            try:
+                row_cells = list(row.cells)
+            except (IndexError, ValueError):  # a malformed grid: keep what can be read
+                row_cells = []
+            rows.append([_clean_cell(cell) for cell in row_cells])
+            cells.append([id(cell._tc) for cell in row_cells])
+        return Grid(rows, cells, [])
 
     def number(self, num: tuple[str, int], level_text: str) -> str:
         """The number Word would show for an auto-numbered paragraph ("2.", "1.3.")."""
@@ -225,6 +316,11 @@ class _DocxReader:
         for i in range(level + 1):
             shown = shown.replace(f"%{i + 1}", str(self.counters.get((num_id, i), 1)))
         return shown
+
+
+def _clean_cell(cell: Any) -> str:
+    texts = (_clean(unicodedata.normalize("NFC", p.text)) for p in cell.paragraphs)
+    return "\n".join(t for t in texts if t)
 
 
 def _num_of(paragraph: Any) -> tuple[str, int] | None:

@@ -16,7 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from kehoach_cli.plan.bodies import Registry, Tier
+from kehoach_cli.importer.sentences import starts_like_body
+from kehoach_cli.plan.bodies import Registry, Tier, name_key
 from kehoach_cli.plan.model import Body
 from kehoach_cli.text import fold
 
@@ -31,10 +32,24 @@ def split_names(text: str) -> list[list[str]]:
     text = _TRAILING.sub("", text.strip())
     groups = []
     for part in re.split(r"\s*;\s*", text):
-        items = [item.strip() for item in re.split(r"\s*,\s*", part) if item.strip()]
+        items: list[str] = []
+        for item in (i.strip() for i in re.split(r"\s*,\s*", part)):
+            if item and items and _continues(item):
+                items[-1] += ", " + item  # "Các sở, ban, ngành"; "Phó Chủ tịch, phụ trách ..."
+            elif item:
+                items.append(item)
         if items:
             groups.append(items)
     return groups
+
+
+def _continues(item: str) -> bool:
+    """Whether a comma item goes on with the name before it rather than naming a body: it
+    starts in lower case with a word that does not begin a name ("ban, ngành", "thành phố",
+    "phụ trách lĩnh vực ...")."""
+    if not item[:1].islower():
+        return False
+    return len(item.split()) == 1 or not starts_like_body(item)
 
 
 @dataclass
@@ -53,10 +68,23 @@ class BodyMatcher:
 
     registry: list[Body]
     new_bodies: list[Body] = field(default_factory=list)
+    # Bodies whose spellings also count for the registry body with the same code: the
+    # built-in registry's aliases, so "UBMTTQ xã" finds a plan's MTTQ that lists fewer names.
+    known_spellings: list[Body] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._index = Registry(list(self.registry))
         self._codes = {body.ma for body in self.registry}
+        self._keys: dict[str, set[str]] = {}
+        for body in self.registry:
+            self._key_body(body)
+        for body in self.known_spellings:
+            if body.ma in self._codes:
+                self._key_body(body)
+
+    def _key_body(self, body: Body) -> None:
+        for spelling in (body.ten, *body.ten_khac):
+            self._keys.setdefault(name_key(spelling), set()).add(body.ma)
 
     def split(self, text: str, create: bool = True) -> list[Match]:
         """Every body named in `text`, in order, without repeats. With `create` false,
@@ -74,13 +102,24 @@ class BodyMatcher:
         whole = self.exact(item, qualifier)
         if whole is not None:
             return [whole]
-        parts = _AND.split(item)
+        parts = self._and_parts(item)
         if len(parts) > 1:
             return [m for part in parts for m in self._item(part, qualifier, create)]
         if not create:
             near = self.partial(item, qualifier)
             return [near] if near else []
         return [self.loose(item, qualifier)]
+
+    def _and_parts(self, item: str) -> list[str]:
+        """`item` split at "và"/"cùng" where what follows starts a name of its own: "Giám sát
+        và Phản biện xã hội" stays whole, "Mặt trận Tổ quốc và các đoàn thể" is two."""
+        parts: list[str] = []
+        for part in _AND.split(item):
+            if parts and not (starts_like_body(part) or self.exact(part) is not None):
+                parts[-1] += " và " + part
+            else:
+                parts.append(part)
+        return parts
 
     def _variants(self, item: str, qualifier: str | None) -> list[str]:
         bare = _ARTICLE.sub("", item)
@@ -91,10 +130,15 @@ class BodyMatcher:
 
     def exact(self, item: str, qualifier: str | None = None) -> Match | None:
         """The body whose code, name or alias is exactly `item` (or a variant of it)."""
-        for name in self._variants(item, qualifier):
+        names = self._variants(item, qualifier)
+        for name in names:
             tier, found = self._index.match(name)
             if tier == Tier.EXACT and len(found) == 1:
                 return Match(item, found[0].ma)
+        for name in names:
+            codes = self._keys.get(name_key(name), set())
+            if len(codes) == 1:
+                return Match(item, next(iter(codes)))
         return None
 
     def partial(self, item: str, qualifier: str | None) -> Match | None:
@@ -114,8 +158,9 @@ class BodyMatcher:
             return near
         tier, found = self._index.match(item)
         listed = ", ".join(b.ma for b in found) if tier is not None and len(found) > 1 else ""
-        name = item if not qualifier or fold(item).endswith(fold(qualifier)) else f"{item} {qualifier}"
-        name = name[0].upper() + name[1:] if name[:1].islower() and not _ARTICLE.match(name) else name
+        # The name as written: a qualifier from the group ("phường") is not appended, so no
+        # word the document does not have appears in the registry.
+        name = item[0].upper() + item[1:] if item[:1].islower() and not _ARTICLE.match(item) else item
         body = self._add(name, item)
         reason = (f"“{item}” khớp với nhiều đơn vị ({listed}): tạm ghi là đơn vị mới {body.ma}"
                   if listed else f"“{item}” chưa có trong danh mục: thêm đơn vị mới, mã đề xuất "
@@ -132,6 +177,7 @@ class BodyMatcher:
         self.new_bodies.append(body)
         self._codes.add(code)
         self._index = Registry([*self.registry, *self.new_bodies])
+        self._key_body(body)
         return body
 
 

@@ -186,15 +186,23 @@ def new_entry(
     nguoi_ghi: str,
     today: date,
     now: datetime,
+    ca_nhiem_vu: bool = False,
     default_body: str | None = None,
     default_body_from: str | None = None,
 ) -> Entry:
     """A new note for `task`, every input checked; raises before anything is written.
 
-    `default_body` is the person's configured body, used when `don_vi` is not given."""
+    `default_body` is the person's configured body, used when `don_vi` is not given.
+    `ca_nhiem_vu`: the status is the office's for the whole task, not the body's own part
+    (`query/state.py`); it needs a status, and without `--don-vi` the directing body
+    reports it."""
     note = clean_text(noi_dung, "nội dung ghi nhận", MAX_NOTE)
     day = parse_day(ngay, today)
     check_day(day, today, plan)
+    status = _status(trang_thai)
+    _check_whole(ca_nhiem_vu, status)
+    if ca_nhiem_vu and (don_vi is None or not don_vi.strip()) and len(task.chi_dao) == 1:
+        don_vi = task.chi_dao[0]
     return Entry(
         id=new_id(),
         ke_hoach=plan.key,
@@ -204,10 +212,17 @@ def new_entry(
         nguoi_ghi=nguoi_ghi,
         ghi_luc=now,
         noi_dung=note,
-        trang_thai=_status(trang_thai),
+        trang_thai=status,
         minh_chung=_evidence(minh_chung),
         so_lieu=parse_figures(so_lieu),
+        ca_nhiem_vu=ca_nhiem_vu,
     )
+
+
+def _check_whole(whole: bool, status: Status | None) -> None:
+    if whole and status is None:
+        raise KehoachError("--ca-nhiem-vu cần --trang-thai: trạng thái đó áp dụng cho cả nhiệm "
+                           "vụ, mọi đơn vị (ví dụ --trang-thai \"hoan thanh\" --ca-nhiem-vu)")
 
 
 def _status(text: str | None) -> Status | None:
@@ -241,6 +256,7 @@ def amendment(
     nguoi_ghi: str,
     today: date,
     now: datetime,
+    ca_nhiem_vu: bool | None = None,
 ) -> Entry:
     """A correction of `original` (whose effective state is `current`): what is given
     replaces, what is not given is kept. It is a new record; the original stays as it was."""
@@ -262,9 +278,13 @@ def amendment(
         changes["minh_chung"] = _evidence(minh_chung)
     if so_lieu:
         changes["so_lieu"] = parse_figures(so_lieu)
+    if ca_nhiem_vu is not None:
+        status = changes.get("trang_thai", current.trang_thai)
+        _check_whole(ca_nhiem_vu, status if isinstance(status, Status) else None)
+        changes["ca_nhiem_vu"] = ca_nhiem_vu
     if not changes:
         raise KehoachError("không có gì để sửa: hãy ghi nội dung mới, hoặc --ngay, --don-vi, "
-                           "--trang-thai, --minh-chung, --so-lieu")
+                           "--trang-thai, --minh-chung, --so-lieu, --ca-nhiem-vu")
     return correction(original, current, changes, nguoi_ghi=nguoi_ghi, now=now)
 
 

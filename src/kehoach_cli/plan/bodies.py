@@ -63,6 +63,49 @@ def _compact(folded: str) -> str:
     return compact
 
 
+# Abbreviations written inside body names, and what they stand for (folded). "Việt Nam"
+# is dropped: "MTTQ VN", "Ủy ban MTTQ Việt Nam" and "Mặt trận Tổ quốc" name one body.
+_ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "mttq": "mat tran to quoc",
+    "ubmttq": "uy ban mat tran to quoc", "ubmttqvn": "uy ban mat tran to quoc",
+    "mttqvn": "mat tran to quoc", "ub": "uy ban", "mt": "mat tran", "tncs": "thanh nien cong san",
+    "hcm": "ho chi minh", "lhpn": "lien hiep phu nu", "ccb": "cuu chien binh", "tt": "thuong truc",
+    "btv": "ban thuong vu", "bch": "ban chap hanh", "btt": "ban thuong truc",
+    "ctxh": "chinh tri xa hoi", "ubkt": "uy ban kiem tra", "vn": "",
+    "d/c": "dong chi", "dc": "dong chi", "uv": "uy vien", "pct": "pho chu tich",
+}
+_LOCALITY = {"phuong", "xa", "thi tran"}
+_KEYS: dict[str, str] = {}
+
+
+def name_key(text: str) -> str:
+    """A body name reduced to what identifies it: folded, abbreviations spelled out,
+    "Việt Nam", a leading "các" and a trailing locality ("xã Lương Minh", "phường") dropped.
+
+    "Ủy ban MTTQ Việt Nam xã Lương Minh", "UBMTTQ xã" and "Ủy ban Mặt trận Tổ quốc" give one
+    key; "Ủy ban MTTQ tỉnh" does not (a superior level is another body)."""
+    key = _KEYS.get(text)
+    if key is not None:
+        return key
+    words = text.split()
+    for i in range(len(words) - 1, 0, -1):
+        # "xã", "phường", "thị trấn" followed only by capitalised words (a place name).
+        head = fold(words[i])
+        two = fold(" ".join(words[i - 1:i + 1]))
+        if (head in _LOCALITY or two in _LOCALITY) and all(w[:1].isupper() for w in words[i + 1:]):
+            words = words[: i - 1] if two in _LOCALITY and head not in _LOCALITY else words[:i]
+            break
+    folded = re.sub(r"\bct\s*-\s*xh\b", "ctxh", fold(" ".join(words)))
+    folded = re.sub(r"\bd\s*/\s*c\b", "d/c", folded)
+    out: list[str] = []
+    for word in re.split(r"[^0-9a-z/]+", folded):
+        out += _ABBREVIATIONS.get(word, word).split()
+    joined = re.sub(r"\bviet nam\b", " ", " ".join(out))
+    joined = re.sub(r"^(?:cac|nhung)\s+", "", " ".join(joined.split()))
+    _KEYS[text] = joined
+    return joined
+
+
 class Tier:
     """How well a name matched; lower is better."""
 
@@ -104,6 +147,7 @@ class Registry:
         self.by_code: dict[str, Body] = {}
         self._groups: dict[str, list[str]] = {}  # member -> its direct groups
         self._spellings: list[tuple[Body, str, str]] = []  # body, folded, compact
+        self._members: dict[str, frozenset[str]] = {}
         for body in bodies:
             self.by_code.setdefault(body.ma, body)
             for spelling in (body.ma, body.ten, *body.ten_khac):
@@ -131,6 +175,22 @@ class Registry:
                 continue
             found.append(group)
             todo.extend(self._groups.get(group, []))
+        return found
+
+    def members_of(self, code: str) -> frozenset[str]:
+        """`code` and every member under it through nested groups (cycles ignored): the
+        bodies whose notes speak for it. The one rule for "qua nhóm" membership."""
+        found = self._members.get(code)
+        if found is None:
+            seen = {code}
+            todo = [code]
+            while todo:
+                body = self.by_code.get(todo.pop())
+                for member in body.thanh_vien if body else ():
+                    if member not in seen:
+                        seen.add(member)
+                        todo.append(member)
+            found = self._members[code] = frozenset(seen)
         return found
 
     def candidates(self, text: str) -> list[Body]:

@@ -16,7 +16,8 @@ from kehoach_cli.text import fold
 
 Loc = tuple[Any, ...]
 Issue = tuple[Loc, str, bool]
-_TASK_ID = re.compile(r"^\d+(\.\d+)*$")
+# "1.1", "4", or a part's Roman numeral first ("III.1": a task of "Tổ chức thực hiện").
+_TASK_ID = re.compile(r"^(?:[IVX]{1,4}\.)?\d+(\.\d+)*$")
 
 
 def _items(parent: Any, key: str) -> list[tuple[int, Any]]:
@@ -102,7 +103,7 @@ def check_data(data: Any) -> list[Issue]:
             if task_id:
                 if not _TASK_ID.match(task_id):
                     issues.append(((*base, "ma"), f"mã nhiệm vụ “{task_id}” phải là số như văn "
-                                   "bản đánh số, ví dụ 1.1, 3.2 hoặc 4", False))
+                                   "bản đánh số, ví dụ 1.1, 3.2, 4 hoặc III.1", False))
                 if task_id in tasks:
                     issues.append(((*base, "ma"), f"mã nhiệm vụ “{task_id}” bị trùng (đã có ở "
                                    f"mục {tasks[task_id]})", False))
@@ -116,7 +117,6 @@ def check_data(data: Any) -> list[Issue]:
     return issues
 
 
-_IMPLEMENTING = (Role.THAM_MUU, Role.CHU_TRI, Role.PHOI_HOP)
 
 
 def warnings_of(plan: Plan) -> list[tuple[Loc, str]]:
@@ -125,7 +125,7 @@ def warnings_of(plan: Plan) -> list[tuple[Loc, str]]:
     found: list[tuple[Loc, str]] = []
     for si, section in enumerate(plan.noi_dung):
         for ti, task in enumerate(section.nhiem_vu):
-            if not any(task.bodies(role) for role in _IMPLEMENTING):
+            if not task.implementing():
                 found.append((("noi_dung", si, "nhiem_vu", ti),
                               f"nhiệm vụ {task.ma} chưa giao cho đơn vị thực hiện nào "
                               "(tham_muu_thuc_hien, chu_tri hoặc phoi_hop): chưa ghi nhận "

@@ -1,7 +1,8 @@
 """Timeframes (thời gian thực hiện) as plans write them, read into a kind and dates.
 
 "Thường xuyên" (ongoing, no deadline), "Trước ngày 31/3/2025" (a deadline), "Quý I/2025"
-or "Tháng 9/2025" (a named period, due at its end), "Hằng quý" (recurring), and free text
+or "Tháng 9/2025" (a named period, due at its end), "Từ tháng 12/2025 đến quý I/2026" (a
+range: from the start of the first to the end of the second), "Hằng quý" (recurring), and free text
 only when the plan says so explicitly (`loai: khac`), so a typo never passes as free text.
 """
 
@@ -23,6 +24,7 @@ class TimeframeKind(StrEnum):
     THUONG_XUYEN = "thuong_xuyen"  # ongoing, no deadline
     HAN = "han"  # a deadline date
     KY = "ky"  # a named period, due at its end
+    KHOANG = "khoang"  # from a date or period to another: "Từ tháng 12/2025 đến quý I/2026"
     DINH_KY = "dinh_ky"  # recurring every month, quarter, half-year or year
     KHAC = "khac"  # free text, written as such by the plan's author
 
@@ -31,13 +33,14 @@ KIND_LABELS = {
     TimeframeKind.THUONG_XUYEN: "thường xuyên",
     TimeframeKind.HAN: "có hạn",
     TimeframeKind.KY: "theo kỳ",
+    TimeframeKind.KHOANG: "khoảng thời gian",
     TimeframeKind.DINH_KY: "định kỳ",
     TimeframeKind.KHAC: "khác",
 }
 
 TIMEFRAME_EXAMPLES = (
     "Thường xuyên; Trước ngày 31/3/2025; Quý I/2025; Tháng 9/2025; 6 tháng đầu năm 2025; "
-    "Hằng quý; Hằng năm"
+    "Từ tháng 12/2025 đến quý I/2026; Hằng quý; Hằng năm"
 )
 
 
@@ -51,13 +54,9 @@ class Timeframe:
 
     van_ban: str
     loai: TimeframeKind
-    tu_ngay: date | None = None  # start of a named period
-    han: date | None = None  # the deadline, for `han` and `ky`
+    tu_ngay: date | None = None  # start of a named period or a range
+    han: date | None = None  # the deadline, for `han`, `ky` and `khoang`
     chu_ky: Kind | None = None  # the recurrence, for `dinh_ky`
-
-    @property
-    def has_deadline(self) -> bool:
-        return self.han is not None
 
 
 _ONGOING = re.compile(r"^(thuong xuyen|lien tuc|hang ngay|suot nhiem ky.*)$")
@@ -69,6 +68,32 @@ _RECURRING = re.compile(r"^(?:dinh ky\s+)?(?:hang|hang)\s+(thang|quy|nam)$")
 _RECUR_KIND = {"thang": Kind.THANG, "quy": Kind.QUY, "nam": Kind.NAM}
 _HALVES = re.compile(r"^(?:dinh ky\s+)?6 thang(?: dau nam va cuoi nam| mot lan)(?: nam)?(?: \d{4})?$")
 _PREFIX = re.compile(r"^(?:trong|trong nam|hoan thanh trong|hoan thanh truoc|truoc)\s+")
+# "từ A đến B"; "A và B" (two periods: "Quý IV/2025 và Quý I/2026") is read the same way.
+_RANGE = re.compile(r"^(?:thoi gian\s+)?(?:tu\s+)?(?P<a>.+?)\s*(?:\bden\b|\bva\b|–|—)\s*"
+                    r"(?:het\s+)?(?P<b>.+)$")
+_DATE_ONLY = re.compile(r"^(?:ngay\s*)?(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})$")
+
+
+def _bounds(key: str, default_year: int | None = None) -> tuple[date, date]:
+    """The first and last day of a date ("ngày 04/02/2026") or a period ("quý I/2026")."""
+    if match := _DATE_ONLY.match(key):
+        day = parse_date(match.group(1))
+        return day, day
+    return parse_period(_PREFIX.sub("", key), default_year).dates()
+
+
+def _range(key: str) -> tuple[date, date] | None:
+    """The dates of "từ A đến B", A and B each a date or a period; the first may leave out
+    the year the second gives ("từ tháng 11 đến tháng 12/2025")."""
+    match = _RANGE.match(key)
+    if not match:
+        return None
+    try:
+        end_first, end = _bounds(match.group("b"))
+        start = _bounds(match.group("a"), end_first.year)[0]
+    except (PeriodError, DateError):
+        return None
+    return (start, end) if start <= end else None
 
 
 def parse_timeframe(text: str) -> Timeframe:
@@ -89,6 +114,8 @@ def parse_timeframe(text: str) -> Timeframe:
         return Timeframe(cleaned, TimeframeKind.DINH_KY, chu_ky=_RECUR_KIND[match.group(1)])
     if _HALVES.match(key):
         return Timeframe(cleaned, TimeframeKind.DINH_KY, chu_ky=Kind.SAU_THANG)
+    if (span := _range(key)) is not None:
+        return Timeframe(cleaned, TimeframeKind.KHOANG, tu_ngay=span[0], han=span[1])
     try:
         period = parse_period(_PREFIX.sub("", key))
     except PeriodError:

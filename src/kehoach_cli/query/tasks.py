@@ -1,16 +1,19 @@
 """Who does what: the task listing behind `kehoach list`, `show` and `don-vi`.
 
 Commands hand raw option texts to `TaskFilter.parse`, call one function here, and pass the
-result to a renderer (`render_tasks.py`). Filters of different kinds combine with AND;
+result to a renderer (`render/tasks.py`). Filters of different kinds combine with AND;
 several values of one kind (two `--don-vi`, two `--vai-tro`) combine with OR.
 
 Progress comes from the journal (`journal.read_journal(loaded_plan).entries`, corrections
-applied): a task's status is the one given by its latest note that gives one.
+applied); a task's state is `query.state.assess`, the rule `report` uses too: a body's note
+speaks for its own part, and the task is complete when its lead (or every implementing
+body, or the office for the whole task) says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kehoach_cli.errors import KehoachError, NotFound
@@ -25,7 +28,7 @@ from kehoach_cli.plan.bodies import (
 from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, Role, Section, Task
 from kehoach_cli.plan.timeframe import KIND_LABELS, TimeframeKind
 from kehoach_cli.plan.workspace import TaskRef
-from kehoach_cli.status import STATUS_LABELS, Status, parse_status
+from kehoach_cli.status import Status, parse_status
 from kehoach_cli.text import fold, sort_key
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from kehoach_cli.plan.loader import LoadedPlan
     from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.problems import Problem
+    from kehoach_cli.query.state import TaskState
 
 
 # --------------------------------------------------------------------------- option texts
@@ -145,35 +149,21 @@ class TaskList(NamedTuple):
 # --------------------------------------------------------------------------- journal hook
 
 class Progress(NamedTuple):
-    """A plan's journal as far as listing needs it: entries, and damaged lines to warn of."""
+    """A plan's journal as far as listing needs it: entries, the same grouped by task id
+    (`JournalRead.by_task`, built once), and damaged lines to warn of."""
 
     entries: list[Entry]
+    by_task: dict[str, list[Entry]]
     problems: list[Problem]
 
 
 def read_progress(loaded: LoadedPlan, task_id: str | None = None) -> Progress:
     """The plan's journal entries (corrections applied) and its damaged lines; with
     `task_id`, only that task's (the journal then skips parsing other tasks' lines)."""
-    from kehoach_cli.journal.store import read_journal
+    from kehoach_cli.journal.read import read_journal
 
     read = read_journal(loaded, task_id)
-    return Progress(read.entries, read.problems)
-
-
-def latest_status(entries: Iterable[Entry], task_id: str,
-                  reporters: set[str] | None = None) -> Status | None:
-    """The last status reported on a task (by `reporters` only, when given)."""
-    latest: tuple[Any, ...] | None = None
-    status: Status | None = None
-    for entry in entries:
-        if entry.ma != task_id or entry.trang_thai is None or entry.huy:
-            continue
-        if reporters is not None and entry.don_vi not in reporters:
-            continue
-        when = (entry.ngay, entry.ghi_luc)
-        if latest is None or when >= latest:
-            latest, status = when, entry.trang_thai
-    return status
+    return Progress(read.entries, read.by_task(), read.problems)
 
 
 # --------------------------------------------------------------------------- list
@@ -196,27 +186,16 @@ def _all_assignments(task: Task) -> list[Assignment]:
     return [Assignment(code, role) for role, codes in task.roles().items() for code in codes]
 
 
-def _reporters(registry: Registry, codes: Sequence[str]) -> set[str]:
-    """Bodies whose notes speak for `codes`: the bodies themselves and members of groups."""
-    out = set(codes)
-    todo = list(codes)
-    while todo:
-        body = registry.get(todo.pop())
-        for member in body.thanh_vien if body else []:
-            if member not in out:
-                out.add(member)
-                todo.append(member)
-    return out
-
-
-def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
-    """The tasks `flt` keeps, in plan and document order.
+def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
+    """The tasks `flt` keeps, in plan and document order, with their state at `today`.
 
     With `--don-vi`, a task is kept when one of the bodies holds a role on it (directly or
-    through a group) and, with `--vai-tro`, when that role is one asked for; its status is
-    the last one reported by those bodies. Without, every task is kept and its status is
-    the last one reported by anybody.
+    through a group) and, with `--vai-tro`, when that role is one asked for. Every task's
+    status is the task's own (`assess`), as `report` gives it; `show` explains it part by
+    part.
     """
+    from kehoach_cli.query.state import assess  # only once there are notes to weigh
+
     resolved: list[Resolved] = []
     for text in flt.bodies:
         resolved.extend(resolve_in_plans(workspace.plans, text))
@@ -237,9 +216,8 @@ def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
         registry = registry_of(loaded)
         codes = wanted.get(loaded.key, [])
         progress = read_progress(loaded)
-        entries = progress.entries
         problems.extend(progress.problems)
-        reporters = _reporters(registry, codes) if codes else None
+        by_task = progress.by_task  # each in order of day, then of recording
         for section, task in loaded.plan.tasks():
             if flt.sections and not _section_matches(section, flt.sections):
                 continue
@@ -251,7 +229,8 @@ def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
             # Without --don-vi or --vai-tro every task is kept, even one no body holds yet.
             if not found and (codes or flt.roles):
                 continue
-            status = latest_status(entries, task.ma, reporters) if entries else None
+            history = by_task.get(task.ma)
+            status = assess(task, registry, history, today).status if history else None
             if flt.statuses and (status or Status.CHUA_THUC_HIEN) not in flt.statuses:
                 continue
             rows.append(TaskRow(TaskRef(loaded, section, task), found, status))
@@ -268,10 +247,14 @@ class TaskDetail(NamedTuple):
     history: list[Entry]
     registry: Registry
     problems: list[Problem]  # damaged journal lines
+    state: TaskState  # at the day `show` runs, with the parts that make it
 
 
-def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
-    """The task `ref` names ("3.2", "kh160:3.2"), its bodies by role and its history."""
+def task_detail(workspace: Workspace, ref: str, today: date) -> TaskDetail:
+    """The task `ref` names ("3.2", "kh160:3.2"), its bodies by role, its history and its
+    state at `today`."""
+    from kehoach_cli.query.state import assess
+
     found = workspace.find_task(ref)
     registry = registry_of(found.plan)
     roles: list[tuple[Role, list[Body | str]]] = [
@@ -279,9 +262,9 @@ def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
         for role, codes in found.task.roles().items()
     ]
     progress = read_progress(found.plan, found.task.ma)
-    history = [e for e in progress.entries if e.ma == found.task.ma]
-    history.sort(key=lambda e: (e.ngay, e.ghi_luc))
-    return TaskDetail(found, roles, history, registry, progress.problems)
+    history = progress.by_task.get(found.task.ma, [])  # already by day, then recording
+    state = assess(found.task, registry, history, today)
+    return TaskDetail(found, roles, history, registry, progress.problems, state)
 
 
 # --------------------------------------------------------------------------- don-vi
@@ -335,7 +318,3 @@ def roles_in_use(workspace: Workspace) -> list[Role]:
     """The roles some task of the workspace assigns, in schema order."""
     used = {role for p in workspace.plans for _, t in p.plan.tasks() for role in t.roles()}
     return [role for role in Role if role in used]
-
-
-def status_label(status: Status | None) -> str:
-    return STATUS_LABELS[status] if status else ""
