@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from kehoach_cli.commands.options import PlanPaths
-from kehoach_cli.commands.report import Chot
+from kehoach_cli.commands.report import Chot, period_span
 
 _Text = Optional[str]  # noqa: UP045 - Typer reads this annotation at run time
 
@@ -44,19 +44,12 @@ def phieu(
     -o phieu-MTTQ.xlsx; kehoach phieu --ky quy -o phieu/ (mỗi đơn vị một tệp).
     """
     from kehoach_cli import clock
-    from kehoach_cli.config import load_settings
-    from kehoach_cli.dates import option_date
     from kehoach_cli.forms.make import make_forms
-    from kehoach_cli.periods import Convention
     from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.problems import shown_path
-    from kehoach_cli.query.review import resolve_span_or_fail
 
     workspace = Workspace.load(ke_hoach)
-    convention = (Convention(chot.value) if chot is not None
-                  else load_settings(workspace.plans[0].path.parent).chot)
-    span = resolve_span_or_fail(ky, clock.today(), convention, option_date(tu, "--tu"),
-                                option_date(den, "--den"))
+    span = period_span(workspace, clock.today(), ky, tu, den, chot)
     made = make_forms(workspace, don_vi or [], span, ra, overwrite=ghi_de, now=clock.now())
     print(f"Đã lập {len(made)} phiếu {span.label} ({span.dates_text()}):")
     for item in made:

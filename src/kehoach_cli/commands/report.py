@@ -16,7 +16,10 @@ from kehoach_cli.commands.options import FormatOption, PlanPaths
 from kehoach_cli.render.output import Format
 
 if TYPE_CHECKING:
+    from datetime import date
 
+    from kehoach_cli.periods import Span
+    from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.query.review import Report
     from kehoach_cli.render.report import Grouping
 
@@ -87,20 +90,16 @@ def report(
     ngày nào.
     """
     from kehoach_cli import clock
-    from kehoach_cli.config import load_settings
     from kehoach_cli.dates import option_date
-    from kehoach_cli.periods import Convention
     from kehoach_cli.plan.workspace import Workspace
-    from kehoach_cli.query.review import JournalSource, build_report, resolve_span_or_fail
+    from kehoach_cli.query.review import JournalSource, build_report
     from kehoach_cli.render.report import Grouping
 
     if xuat is not None and xuat.suffix.lower() != ".docx":
         raise typer.BadParameter("tệp xuất phải có đuôi .docx", param_hint="--xuat")
     workspace = Workspace.load(ke_hoach)
     as_of = option_date(ngay, "--ngay") or clock.today()
-    convention = (Convention(chot.value) if chot is not None
-                  else load_settings(workspace.plans[0].path.parent).chot)
-    span = resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"), option_date(den, "--den"))
+    span = period_span(workspace, as_of, ky, tu, den, chot)
     source = JournalSource()
     result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
     grouping = Grouping(nhom.value)
@@ -159,3 +158,18 @@ def _emit_tables(result: Report, grouping: Grouping) -> None:
     for table in tables:
         console.print()
         console.print(render.to_rich(table, show_lines=True, title_justify="left"))
+
+
+def period_span(workspace: Workspace, as_of: date, ky: str | None, tu: str | None,
+                den: str | None, chot: Chot | None) -> Span:
+    """The span `--ky` or `--tu/--den` name (shared by report and phieu), under `--chot`, else
+    the workspace's configured convention."""
+    from kehoach_cli.config import load_settings
+    from kehoach_cli.dates import option_date
+    from kehoach_cli.periods import Convention
+    from kehoach_cli.query.review import resolve_span_or_fail
+
+    convention = (Convention(chot.value) if chot is not None
+                  else load_settings(workspace.plans[0].path.parent).chot)
+    return resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"),
+                                option_date(den, "--den"))
