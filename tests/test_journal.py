@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from kehoach_cli.errors import Ambiguous, Conflict, NotFound
+from kehoach_cli.journal import read as journal_read
 from kehoach_cli.journal import store as journal
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.format import decode, encode
@@ -142,7 +143,7 @@ def test_entries_are_sorted_by_day_then_time_recorded(plan: LoadedPlan) -> None:
     journal.append_entry(plan, make("c000000000", day=5))
     journal.append_entry(plan, make("b000000000", day=3, ghi_luc=WHEN + timedelta(seconds=5)))
     journal.append_entry(plan, make("a000000000", day=3))
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000", "b000000000", "c000000000"]
     assert all(e.ke_hoach == "kh160" for e in read.entries)
     assert read.problems == []
@@ -158,7 +159,7 @@ def test_torn_last_line_is_reported_skipped_and_the_next_append_starts_a_new_lin
         handle.write(torn.encode("utf-8"))  # a crash in the middle of a write
     before = path.read_bytes()
 
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000", "b000000000"]
     assert [(p.file, p.line) for p in read.problems] == [(path, 3)]
     assert "cắt dở" in read.problems[0].message
@@ -168,7 +169,7 @@ def test_torn_last_line_is_reported_skipped_and_the_next_append_starts_a_new_lin
     lines = path.read_bytes().split(b"\n")
     assert lines[2] == torn.encode("utf-8")  # the damage is kept as it was, on its own line
     assert json.loads(lines[3])["id"] == "d000000000"
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000", "b000000000", "d000000000"]
     assert [(p.file, p.line) for p in read.problems] == [(path, 3)]
 
@@ -181,7 +182,7 @@ def test_damaged_lines_anywhere_are_reported_and_the_rest_reads(plan: LoadedPlan
     lines = [good[0], "<<<<<<< HEAD", good[1], "", wrong_type, good[2]]
     data = "\n".join(lines).encode("utf-8") + b"\n" + b'{"id": "\xff\xfe"}\n' + good[3].encode()
     path.write_bytes(data + b"\n")
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert sorted(e.id for e in read.entries) == [f"{i}000000000" for i in range(4)]
     assert [p.line for p in read.problems] == [2, 5, 7]
     assert "JSON" in read.problems[0].message
@@ -195,7 +196,7 @@ def test_notepad_bom_and_crlf_are_read(plan: LoadedPlan) -> None:
     path.parent.mkdir()
     lines = [encode(make("a000000000")), encode(make("b000000000"))]
     path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000", "b000000000"]
     assert read.problems == []
 
@@ -204,14 +205,14 @@ def test_all_files_of_the_folder_are_read(plan: LoadedPlan) -> None:
     journal.append_entry(plan, make("a000000000"))
     journal.append_entry(plan, make("b000000000", nguoi_ghi="Trần Thị B"))
     journal.append_entry(plan, make("c000000000", ghi_luc=WHEN - timedelta(days=40)))
-    names = [p.name for p in journal.journal_files(plan)]
+    names = [p.name for p in journal_read.journal_files(plan)]
     assert names == ["2025-10.nguyen-van-a.jsonl", "2025-11.nguyen-van-a.jsonl",
                      "2025-11.tran-thi-b.jsonl"]
-    assert len(journal.read_journal(plan).entries) == 3
+    assert len(journal_read.read_journal(plan).entries) == 3
 
 
 def test_missing_journal_reads_empty(plan: LoadedPlan) -> None:
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert read.entries == [] and read.all_records == [] and read.problems == []
 
 
@@ -220,8 +221,8 @@ def test_task_read_matches_a_full_read_filtered(plan: LoadedPlan) -> None:
         journal.append_entry(plan, make(f"{i}000000000", ma=ma, noi_dung=f"nhắc 3.2 ở {ma}"))
     journal.append_entry(plan, make("f000000000", ma="3.2", sua_cho="0000000000",
                                     noi_dung="đã sửa"))
-    full = [e for e in journal.read_journal(plan).entries if e.ma == "3.2"]
-    assert journal.task_history(plan, "3.2") == full
+    full = [e for e in journal_read.read_journal(plan).entries if e.ma == "3.2"]
+    assert journal_read.read_journal(plan, "3.2").entries == full
     assert full[0].noi_dung == "đã sửa"
 
 
@@ -235,7 +236,7 @@ def test_amendments_apply_in_order_and_keep_the_original_id(plan: LoadedPlan) ->
                                     ghi_luc=later, nguoi_ghi="Trần Thị B"))
     journal.append_entry(plan, make("c000000000", sua_cho="b000000000", noi_dung="sửa lần 2",
                                     day=4, ghi_luc=later + timedelta(minutes=1)))
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert len(read.all_records) == 3  # nothing is removed
     [entry] = read.entries
     assert (entry.id, entry.noi_dung, entry.ngay.day) == ("a000000000", "sửa lần 2", 4)
@@ -248,7 +249,7 @@ def test_retraction_removes_from_entries_but_keeps_the_records(plan: LoadedPlan)
     journal.append_entry(plan, make("b000000000"))
     journal.append_entry(plan, make("c000000000", sua_cho="a000000000", huy=True,
                                     ghi_luc=WHEN + timedelta(minutes=1)))
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["b000000000"]
     assert read.retracted["a000000000"].id == "c000000000"
     assert len(read.all_records) == 3
@@ -257,7 +258,7 @@ def test_retraction_removes_from_entries_but_keeps_the_records(plan: LoadedPlan)
 def test_correction_of_a_missing_entry_is_a_problem(plan: LoadedPlan) -> None:
     journal.append_entry(plan, make("a000000000"))
     journal.append_entry(plan, make("b000000000", sua_cho="zzzz000000"))
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000"]
     assert len(read.problems) == 1 and "zzzz000000" in read.problems[0].message
     assert read.problems[0].line == 2
@@ -268,7 +269,7 @@ def test_duplicate_lines_count_once_and_conflicting_ids_are_reported(plan: Loade
     with path.open("ab") as handle:
         handle.write((encode(make("a000000000")) + "\n").encode())
         handle.write((encode(make("a000000000", noi_dung="khác")) + "\n").encode())
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000"]
     assert [p.line for p in read.problems] == [3]
 
@@ -277,28 +278,19 @@ def test_find_entry_by_unique_prefix(plan: LoadedPlan) -> None:
     journal.append_entry(plan, make("abcd000000"))
     journal.append_entry(plan, make("abce000000"))
     journal.append_entry(plan, make("k000000000", sua_cho="abcd000000"))
-    assert journal.find_entry([plan], "ABCD").entry.id == "abcd000000"
-    assert journal.find_entry([plan], "k000").entry.id == "abcd000000"  # a fix names its root
+    assert journal_read.find_entry([plan], "ABCD").entry.id == "abcd000000"
+    assert journal_read.find_entry([plan], "k000").entry.id == "abcd000000"  # a fix names its root
     with pytest.raises(NotFound, match="quá ngắn"):
-        journal.find_entry([plan], "abc")
+        journal_read.find_entry([plan], "abc")
     with pytest.raises(NotFound, match="không có ghi nhận"):
-        journal.find_entry([plan], "zzzz")
+        journal_read.find_entry([plan], "zzzz")
 
 
 def test_find_entry_ambiguous_prefix(plan: LoadedPlan) -> None:
     journal.append_entry(plan, make("abcd000000"))
     journal.append_entry(plan, make("abcd100000"))
     with pytest.raises(Ambiguous, match="abcd000000"):
-        journal.find_entry([plan], "abcd")
-
-
-def test_latest_status_per_task() -> None:
-    entries = [make("a", trang_thai=Status.DANG_THUC_HIEN, day=1),
-               make("b", trang_thai=Status.HOAN_THANH, day=3),
-               make("c", day=4),
-               make("d", ma="1.1", trang_thai=Status.CHUA_THUC_HIEN)]
-    assert journal.latest_status(entries) == {"3.2": Status.HOAN_THANH,
-                                               "1.1": Status.CHUA_THUC_HIEN}
+        journal_read.find_entry([plan], "abcd")
 
 
 # --- appends ---------------------------------------------------------------------------------
@@ -326,9 +318,9 @@ def test_append_to_a_100000_entry_sidecar_reads_at_most_one_byte(
         bytes_read.append(len(data))
         return data
 
-    monkeypatch.setattr(journal, "read_journal", refuse)
-    monkeypatch.setattr(journal, "_read_file", refuse)
-    monkeypatch.setattr(journal, "journal_files", refuse)
+    monkeypatch.setattr(journal_read, "read_journal", refuse)
+    monkeypatch.setattr(journal_read, "_read_file", refuse)
+    monkeypatch.setattr(journal_read, "journal_files", refuse)
     monkeypatch.setattr(Path, "read_bytes", refuse)
     monkeypatch.setattr(Path, "read_text", refuse)
     monkeypatch.setattr(builtins, "open", refuse)
@@ -342,7 +334,7 @@ def test_append_to_a_100000_entry_sidecar_reads_at_most_one_byte(
     with path.open("rb") as tail:
         tail.seek(size)
         assert tail.read() == new_line
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert len(read.entries) == 100_001 and read.problems == []
 
 
@@ -362,11 +354,11 @@ def test_a_write_that_fails_halfway_leaves_earlier_lines_whole(
     with pytest.raises(KehoachError, match="không ghi được"):
         journal.append_entry(plan, make("b000000000"))
     monkeypatch.undo()
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000"]
     assert [p.line for p in read.problems] == [2]
     journal.append_entry(plan, make("c000000000"))
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000", "c000000000"]
     assert [p.line for p in read.problems] == [2]
     assert path.read_bytes().count(b"\n") == 3
@@ -382,7 +374,7 @@ def test_a_held_lock_times_out_with_a_message(
     folder = journal.sidecar_dir(plan.path)
     with FileLock(str(folder / journal.LOCK_NAME)), pytest.raises(Conflict, match="khóa"):
         journal.append_entry(plan, make("b000000000"))
-    assert [e.id for e in journal.read_journal(plan).entries] == ["a000000000"]
+    assert [e.id for e in journal_read.read_journal(plan).entries] == ["a000000000"]
 
 
 def test_task_read_still_reports_damage_on_other_lines(plan: LoadedPlan) -> None:
@@ -390,6 +382,6 @@ def test_task_read_still_reports_damage_on_other_lines(plan: LoadedPlan) -> None
     journal.append_entry(plan, make("b000000000", ma="3.2"))
     with path.open("ab") as handle:
         handle.write(b"<<<<<<< HEAD\n" + encode(make("c000000000", ma="1.1"))[:30].encode())
-    read = journal.read_journal(plan, "3.2")
+    read = journal_read.read_journal(plan, "3.2")
     assert [e.id for e in read.entries] == ["b000000000"]
     assert [p.line for p in read.problems] == [3, 4]

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from kehoach_cli.journal import store as journal
+from kehoach_cli.journal import read as journal_read
 from kehoach_cli.plan.loader import load_plan
 
 PROCESSES = 8
@@ -22,6 +22,7 @@ import os, sys, time
 from datetime import date
 from pathlib import Path
 from kehoach_cli import clock
+from kehoach_cli.journal import read as journal_read
 from kehoach_cli.journal import store as journal
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.plan.loader import load_plan
@@ -53,11 +54,11 @@ def test_parallel_processes_leave_exactly_n_whole_entries(workspace: Path) -> No
         assert proc.returncode == 0, err.decode("utf-8", "replace")
 
     plan = load_plan(plan_path)
-    read = journal.read_journal(plan)
+    read = journal_read.read_journal(plan)
     assert read.problems == []
     assert len(read.entries) == PROCESSES * EACH
     assert len({e.id for e in read.entries}) == PROCESSES * EACH
-    [path] = journal.journal_files(plan)
+    [path] = journal_read.journal_files(plan)
     lines = path.read_bytes().split(b"\n")
     assert lines[-1] == b"" and len(lines) == PROCESSES * EACH + 1
     seen = {(w, i) for w in range(PROCESSES) for i in range(EACH)}
@@ -80,7 +81,7 @@ def test_parallel_kehoach_log_commands(workspace: Path) -> None:
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode("utf-8", "replace")
-    read = journal.read_journal(load_plan(workspace / "plans" / "kh160.yaml"))
+    read = journal_read.read_journal(load_plan(workspace / "plans" / "kh160.yaml"))
     assert read.problems == []
     assert sorted(e.noi_dung for e in read.entries) == [f"lệnh song song {n}"
                                                          for n in range(PROCESSES)]

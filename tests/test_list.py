@@ -159,7 +159,7 @@ def test_nothing_matches_says_so(workspace: Path, cli: Runner) -> None:
      "phối hợp (không dấu cũng được)\n"),
     (["--loai-thoi-gian", "hom nay"], 2,
      "Lỗi: không hiểu loại thời gian “hom nay”: hãy dùng thường xuyên; có hạn; theo kỳ; "
-     "định kỳ; khác (không dấu cũng được)\n"),
+     "khoảng thời gian; định kỳ; khác (không dấu cũng được)\n"),
     (["--muc", "9"], 3,
      "Lỗi: không có mục nào khớp với “9”; hãy dùng số mục (ví dụ 3) hoặc một cụm từ trong "
      "tiêu đề mục\n"),

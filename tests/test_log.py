@@ -394,11 +394,11 @@ def test_nhat_ky_warns_of_damaged_lines_and_still_lists(workspace: Path, cli: Ru
 
 
 def test_task_history_for_show(history: dict[str, str], workspace: Path) -> None:
-    from kehoach_cli.journal.store import task_history
+    from kehoach_cli.journal.read import read_journal
     from kehoach_cli.plan.loader import load_plan
 
     plan = load_plan(workspace / "plans" / "kh160.yaml")
-    assert [e.id for e in task_history(plan, "3.2")] == [history["a"], history["b"]]
+    assert [e.id for e in read_journal(plan, "3.2").entries] == [history["a"], history["b"]]
 
 
 @pytest.mark.parametrize("command", ["log", "sua", "huy", "nhat-ky"])

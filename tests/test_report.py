@@ -15,7 +15,7 @@ from kehoach_cli.journal.store import append_entry, new_id
 from kehoach_cli.periods import Convention, Kind, Period, span_of
 from kehoach_cli.plan.loader import LoadedPlan, load_plan
 from kehoach_cli.plan.timeframe import parse_timeframe
-from kehoach_cli.query.review import Report, build_report, collect_entries
+from kehoach_cli.query.review import JournalSource, Report, build_report
 from kehoach_cli.query.state import assess
 from kehoach_cli.render.report import body_counts, to_dict
 from kehoach_cli.status import Status, Timeliness
@@ -107,9 +107,10 @@ def plan(tmp_path: Path) -> Iterator[LoadedPlan]:
 
 def review(plan: LoadedPlan, chot: Convention = Convention.LICH, don_vi: str | None = None,
            as_of: date = AS_OF) -> Report:
-    entries, problems = collect_entries([plan])
-    assert problems == []
-    return build_report([plan], entries, span_of(Q3, chot), as_of, don_vi, problems)
+    source = JournalSource()
+    entries = source(plan)
+    assert source.problems == []
+    return build_report([plan], entries, span_of(Q3, chot), as_of, don_vi, source.problems)
 
 
 def by_task(report: Report) -> dict[str, tuple[int, Status, Timeliness]]:

@@ -26,11 +26,15 @@ def _umask() -> int:
     return mask
 
 
-def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bool) -> None:
+def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bool,
+               private: bool = False, durable: bool = True) -> None:
     """Create (or, with `overwrite`, replace) `target` with what `write` puts in a stream.
 
+    `private` keeps the file readable by the user alone (caches); without `durable` the
+    data is not forced to disk first (a cache lost in a crash is only rebuilt).
     Raises `Conflict` when the file exists and `overwrite` is false, `KehoachError` (exit
-    code IO) when the file system refuses; the target is then left as it was.
+    code IO) when the file system refuses; the target is then left as it was, and no
+    temporary file remains.
     """
     if target.exists() and not overwrite:
         raise Conflict(_exists_message(target))
@@ -41,11 +45,13 @@ def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bo
         raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
     temp = Path(temp_name)
     try:
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; outputs are not
+        if not private:
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; outputs are not
         with os.fdopen(fd, "wb") as handle:
             write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if overwrite:
             os.replace(temp, target)
         else:

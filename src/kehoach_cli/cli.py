@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import typer
 
-from kehoach_cli import __version__, i18n
+from kehoach_cli import __version__, gcpolicy, i18n
 from kehoach_cli.commands import check, don_vi, log, nhap, nhat_ky, report, show
 from kehoach_cli.commands import list as list_cmd
 from kehoach_cli.errors import ExitCode, KehoachError
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> None:
     args = [nfc(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     i18n.install()
     try:
-        code = app(args=args, prog_name="kehoach", standalone_mode=False)
+        with gcpolicy.paused():
+            code = app(args=args, prog_name="kehoach", standalone_mode=False)
     except typer.Exit as exc:
         code = exc.exit_code
     except NoArgsIsHelpError as exc:

@@ -34,12 +34,6 @@ class Timeliness(StrEnum):
     KHONG_THOI_HAN = "khong_thoi_han"  # ongoing task without a deadline
 
 
-TIMELINESS_LABELS = {
-    Timeliness.DUNG_HAN: "đúng hạn",
-    Timeliness.QUA_HAN: "quá hạn",
-    Timeliness.KHONG_THOI_HAN: "không thời hạn",
-}
-
 _ALIASES = {
     "chua thuc hien": Status.CHUA_THUC_HIEN,
     "chua": Status.CHUA_THUC_HIEN,

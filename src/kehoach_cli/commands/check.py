@@ -28,7 +28,7 @@ def check(
     hợp lệ cũng được đọc lại để tìm dòng hỏng. Cảnh báo (như nhiệm vụ chưa giao cho đơn vị
     nào) được in ra nhưng không tính là lỗi. Mã thoát 0 khi không có lỗi.
     """
-    from kehoach_cli.journal.store import check_journal
+    from kehoach_cli.journal.read import check_journal
     from kehoach_cli.plan.loader import check_file, plan_warnings
     from kehoach_cli.plan.workspace import plan_files
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+from kehoach_cli.commands.options import FormatOption, PlanPaths
+from kehoach_cli.render.output import Format
 
 
 def bodies(

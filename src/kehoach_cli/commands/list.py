@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+from kehoach_cli.commands.options import FormatOption, PlanPaths
+from kehoach_cli.render.output import Format
 
 _Many = Optional[list[str]]  # noqa: UP045 - Typer reads this annotation at run time
 

@@ -15,7 +15,7 @@ from kehoach_cli.commands.options import PlanPaths
 from kehoach_cli.problems import shown_path
 
 if TYPE_CHECKING:
-    from kehoach_cli.journal.store import Found
+    from kehoach_cli.journal.read import Found
 
 DayOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads this annotation at run time
@@ -114,10 +114,11 @@ def sua(
     from kehoach_cli.config import load_settings
     from kehoach_cli.journal import input as journal_input
     from kehoach_cli.journal import store as journal
+    from kehoach_cli.journal.read import find_entry
     from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
-    found = journal.find_entry(workspace.plans, ma_ghi_nhan)
+    found = find_entry(workspace.plans, ma_ghi_nhan)
     original = found.entry
     _refuse_retracted(found)
     task = next((t for _, t in found.plan.plan.tasks() if t.ma == original.ma), None)
@@ -149,10 +150,11 @@ def huy(
     from kehoach_cli.config import load_settings
     from kehoach_cli.journal import input as journal_input
     from kehoach_cli.journal import store as journal
+    from kehoach_cli.journal.read import find_entry
     from kehoach_cli.plan.workspace import Workspace
 
     workspace = Workspace.load(ke_hoach)
-    found = journal.find_entry(workspace.plans, ma_ghi_nhan)
+    found = find_entry(workspace.plans, ma_ghi_nhan)
     _refuse_retracted(found)
     settings = load_settings(found.plan.path.parent)
     record = journal_input.retraction(found.entry, found.current, ly_do=ly_do,

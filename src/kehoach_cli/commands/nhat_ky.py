@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
-
-if TYPE_CHECKING:
-    pass
+from kehoach_cli.commands.options import FormatOption, PlanPaths
+from kehoach_cli.render.output import Format
 
 DEFAULT_LIMIT = 50
 
@@ -56,42 +53,11 @@ def nhat_ky(
     from kehoach_cli.dates import option_date
     from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.query import notes as journal_query
-    from kehoach_cli.render import notes as journal_render
-    from kehoach_cli.render import output as render
+    from kehoach_cli.render.notes import emit_selection
 
     start, end = option_date(tu, "--tu"), option_date(den, "--den")
-    if start and end and start > end:
-        from kehoach_cli.dates import format_date
-        from kehoach_cli.errors import KehoachError
-
-        raise KehoachError(f"--tu {format_date(start)} sau --den {format_date(end)}: "
-                           "hãy đổi chỗ hai ngày")
+    journal_query.check_range(start, end)
     workspace = Workspace.load(ke_hoach)
     found = journal_query.select(workspace, bodies=don_vi, task=ma, tu=start, den=end, raw=day_du)
-    for problem in found.problems:
-        print(f"Cảnh báo: {problem}", file=sys.stderr)
-    total = len(found.entries)
-    shown = found.entries[:so_dong] if so_dong else found.entries
-    if len(shown) < total:
-        print(f"Hiện {len(shown)}/{total} ghi nhận gần nhất; xem tất cả: --so-dong 0.",
-              file=sys.stderr)
-    several = len(workspace.plans) > 1
-    if dinh_dang is Format.JSON:
-        if day_du:
-            from kehoach_cli.journal.format import to_json
-
-            print(render.to_json([to_json(entry) for entry in shown]), end="")
-        else:
-            print(render.to_json(journal_render.entries_json(shown, found.corrections)), end="")
-        return
-    title = f"Nhật ký thực hiện ({len(shown)} ghi nhận)"
-    table = (journal_render.records_table(shown, several, title) if day_du
-             else journal_render.history_table(shown, found.corrections, several, title))
-    if dinh_dang is Format.CSV:
-        render.write_csv(render.to_csv(table))
-    elif dinh_dang is Format.MD:
-        print(render.to_markdown(table), end="")
-    elif not shown:
-        print("Chưa có ghi nhận nào khớp điều kiện lọc.")
-    else:
-        render.console().print(render.to_rich(journal_render.drop_empty_columns(table)))
+    emit_selection(found, dinh_dang, limit=so_dong, raw=day_du,
+                   several_plans=len(workspace.plans) > 1)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from kehoach_cli.render.output import Format
 
 PlanPaths = Annotated[
     Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation at run time
@@ -19,15 +20,6 @@ PlanPaths = Annotated[
         metavar="ĐƯỜNG_DẪN",
     ),
 ]
-
-
-class Format(StrEnum):
-    """Output formats for other tools; `bang` is the Rich table for people."""
-
-    BANG = "bang"
-    JSON = "json"
-    CSV = "csv"
-    MD = "md"
 
 
 FormatOption = Annotated[

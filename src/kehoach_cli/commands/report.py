@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from kehoach_cli.commands.options import Format, FormatOption, PlanPaths
+from kehoach_cli.commands.options import FormatOption, PlanPaths
+from kehoach_cli.render.output import Format
 
 if TYPE_CHECKING:
 
@@ -85,8 +86,6 @@ def report(
     tỷ lệ hoàn thành. Cuối cùng là việc cần quan tâm. Báo cáo luôn ghi rõ từ ngày nào đến
     ngày nào.
     """
-    import gc
-
     from kehoach_cli import clock
     from kehoach_cli.config import load_settings
     from kehoach_cli.dates import option_date
@@ -102,9 +101,6 @@ def report(
     convention = (Convention(chot.value) if chot is not None
                   else load_settings(workspace.plans[0].path.parent).chot)
     span = resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"), option_date(den, "--den"))
-    # A review of a large workspace builds hundreds of thousands of small objects and none
-    # of them form cycles: the cyclic collector would only rescan them, again and again.
-    gc.disable()
     source = JournalSource()
     result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
     grouping = Grouping(nhom.value)
@@ -127,7 +123,7 @@ def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
     from kehoach_cli.render import report as report_render
 
     if fmt is Format.JSON:
-        sys.stdout.write(report_render.json_text(result))
+        sys.stdout.writelines(report_render.json_chunks(result))
     elif fmt is Format.CSV:
         render.write_csv(render.to_csv(report_render.csv_table(result, grouping)))
     elif fmt is Format.MD:
@@ -143,7 +139,7 @@ def _emit_tables(result: Report, grouping: Grouping) -> None:
 
     from kehoach_cli.render import output as render
     from kehoach_cli.render import report as report_render
-    from kehoach_cli.render.tasks import to_plain, to_terminal
+    from kehoach_cli.render.output import to_plain, to_terminal
 
     tables = [*report_render.task_tables(result, grouping), report_render.body_table(result),
               report_render.attention_table(result)]

@@ -16,6 +16,7 @@ from kehoach_cli.importer.refs import Citation, bare_numbers, find_citations
 from kehoach_cli.importer.sentences import ASSIGN, VERBS, roles_in_sentence
 from kehoach_cli.importer.split_bodies import BodyMatcher, split_names
 from kehoach_cli.importer.timeframes import read_timeframe
+from kehoach_cli.plan.bodies import Registry
 from kehoach_cli.plan.model import Body, Role
 from kehoach_cli.text import fold
 
@@ -114,15 +115,8 @@ class Builder:
     def _registry_out(self) -> list[dict[str, Any]]:
         """The bodies used, with the members of the groups used, in registry order; then the
         new ones."""
-        used = set(self.used)
-        by_code = {b.ma: b for b in self.registry}
-        todo = list(used)
-        while todo:
-            code = todo.pop()
-            for member in by_code[code].thanh_vien if code in by_code else []:
-                if member not in used:
-                    used.add(member)
-                    todo.append(member)
+        registry = Registry(list(self.registry))
+        used = set().union(set(), *(registry.members_of(code) for code in self.used))
         out = [_body_data(b) for b in self.registry if b.ma in used]
         out += [_body_data(b) for b in self.matcher.new_bodies]
         return out

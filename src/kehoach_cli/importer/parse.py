@@ -141,7 +141,6 @@ class Draft:
     dia_danh: str | None = None
     ngay: str | None = None
     trich_yeu: list[str] = field(default_factory=list)
-    trich_yeu_no: int | None = None
     mo_dau: list[tuple[int, str]] = field(default_factory=list)
     muc_dich: list[tuple[int, str]] = field(default_factory=list)
     sections: list[DraftSection] = field(default_factory=list)
@@ -256,7 +255,6 @@ class Parser:
                     break
                 if first_bold is None:
                     first_bold = line.all_bold
-                    self.draft.trich_yeu_no = line.no
                 elif line.all_bold != first_bold:
                     break
                 self.draft.trich_yeu.append(line.text)

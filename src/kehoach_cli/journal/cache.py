@@ -7,8 +7,11 @@ entries, as `decode` built them. A row is used only while its file's stamp is un
 journal files are append-only, so any new line changes the size. Files modified in the last
 few seconds are not cached (file systems with coarse times could otherwise hide a second
 change within the same tick), and files with damaged lines never are: they are read, and
-their damage reported, every time. A CRC of the whole cache guards against a torn or
-corrupted cache file; a bad one is ignored and rewritten.
+their damage reported, every time.
+
+Stored as MessagePack (msgspec) decoded into the row types: a planted or corrupted cache
+file is data that does not fit (ignored and rewritten), never code. Folder and files are
+used only if they are the user's own (`cachefiles`).
 
 Any failure to read or write the cache only costs a normal read.
 """
@@ -16,33 +19,46 @@ Any failure to read or write the cache only costs a normal read.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
-import tempfile
 import time
-import zlib
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kehoach_cli import cachefiles
 from kehoach_cli.journal.format import Row
-from kehoach_cli.plan import cache
+from kehoach_cli.plan import cache as plan_cache
 
-_VERSION = 2
+if TYPE_CHECKING:
+    import msgspec
+
+_VERSION = 3
 _SETTLE_NS = 3_000_000_000  # a file touched less than 3 s ago may still change within its tick
 
 Stamp = tuple[int, int, int]
+Files = dict[str, tuple[Stamp, list[Row]]]
 
 
-def _load(path: Path) -> dict[str, tuple[Stamp, list[Row]]]:
-    try:
-        with path.open("rb") as handle:
-            version, crc, blob = marshal.loads(handle.read())
-        if version != _VERSION or zlib.crc32(blob) != crc:
-            return {}
-        files: Any = marshal.loads(blob)
-    except (OSError, ValueError, EOFError, TypeError):
+@cache
+def _decoder() -> msgspec.msgpack.Decoder[Any]:
+    import msgspec
+
+    return msgspec.msgpack.Decoder(tuple[int, Files])
+
+
+def _load(path: Path) -> Files:
+    if not cachefiles.usable_folder(path.parent, create=False):
         return {}
-    return files if isinstance(files, dict) else {}
+    data = cachefiles.read(path)
+    if data is None:
+        return {}
+    import msgspec
+
+    try:
+        version, files = _decoder().decode(data)
+    except msgspec.DecodeError:  # damaged, planted, or of another version's shape
+        return {}
+    return files if version == _VERSION else {}
 
 
 class JournalCache:
@@ -50,7 +66,7 @@ class JournalCache:
 
     def __init__(self, folder: Path) -> None:
         digest = hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest()[:20]
-        self.path = cache.cache_dir() / "nhat-ky" / f"{digest}.marshal"
+        self.path = plan_cache.cache_dir() / "nhat-ky" / f"{digest}.msgpack"
         self.files = _load(self.path)
         self.seen: set[str] = set()
         self.changed = False
@@ -59,7 +75,7 @@ class JournalCache:
         """The rows of file `name` if it is unchanged since it was cached."""
         self.seen.add(name)
         held = self.files.get(name)
-        if held is None or tuple(held[0]) != stamp or not isinstance(held[1], list):
+        if held is None or held[0] != stamp:
             return None
         return held[1]
 
@@ -79,15 +95,11 @@ class JournalCache:
             del self.files[name]
         if not (self.changed or gone):
             return
-        try:
-            blob = marshal.dumps(self.files)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps((_VERSION, zlib.crc32(blob), blob)))
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
+        if not cachefiles.usable_folder(self.path.parent, create=True):
             return
+        import msgspec
+
+        cachefiles.write(self.path, msgspec.msgpack.encode((_VERSION, self.files)))
 
 
 def open_cache(folder: Path) -> JournalCache | None:

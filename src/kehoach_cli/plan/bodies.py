@@ -147,6 +147,7 @@ class Registry:
         self.by_code: dict[str, Body] = {}
         self._groups: dict[str, list[str]] = {}  # member -> its direct groups
         self._spellings: list[tuple[Body, str, str]] = []  # body, folded, compact
+        self._members: dict[str, frozenset[str]] = {}
         for body in bodies:
             self.by_code.setdefault(body.ma, body)
             for spelling in (body.ma, body.ten, *body.ten_khac):
@@ -174,6 +175,22 @@ class Registry:
                 continue
             found.append(group)
             todo.extend(self._groups.get(group, []))
+        return found
+
+    def members_of(self, code: str) -> frozenset[str]:
+        """`code` and every member under it through nested groups (cycles ignored): the
+        bodies whose notes speak for it. The one rule for "qua nhóm" membership."""
+        found = self._members.get(code)
+        if found is None:
+            seen = {code}
+            todo = [code]
+            while todo:
+                body = self.by_code.get(todo.pop())
+                for member in body.thanh_vien if body else ():
+                    if member not in seen:
+                        seen.add(member)
+                        todo.append(member)
+            found = self._members[code] = frozenset(seen)
         return found
 
     def candidates(self, text: str) -> list[Body]:

@@ -1,22 +1,35 @@
 """A cache of validated plans, so commands skip YAML parsing and Pydantic on unchanged files.
 
-Keyed by the plan's absolute path, size and modification time, and by the version of the
-code that defines the model. A missing, stale or unreadable entry only costs a re-read;
-writes go to a temporary file and are renamed into place, so a crash leaves no torn entry.
-The cache lives outside the plans folder so it is never committed or shared.
+Keyed by the plan's absolute path, and valid while the file's bytes have the size and
+CRC-32 they had when it was validated. Plans are small (tens of KB, 4 MB at most), so
+reading and checksumming them costs little (1,000 plans: a few tens of ms), and unlike a
+stamp of times, no edit can keep it: not one that keeps the size and puts the old
+modification time back, nor one that lands within the file system's time tick. Also keyed
+by the version of the code that defines the model.
+
+Stored as MessagePack (msgspec) decoded into the model's own dataclasses: a cache file
+holds data only, and one that does not fit the model is a miss, so a planted file cannot
+run code. Files and folder are used only if they are the user's own (`cachefiles`). A
+missing, stale or unreadable entry only costs a re-read. The cache lives outside the plans
+folder so it is never committed or shared.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import zlib
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kehoach_cli import __version__
+from kehoach_cli import __version__, cachefiles
 from kehoach_cli.plan import model, timeframe
+
+if TYPE_CHECKING:
+    import msgspec
+
+Stamp = tuple[int, int]
 
 
 def cache_dir() -> Path:
@@ -30,8 +43,9 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kehoach"
 
 
-def _code_version() -> tuple[Any, ...]:
-    # Editing the model (or upgrading) must invalidate old pickles of its classes.
+@cache
+def _code_version() -> tuple[str, int, int]:
+    # Editing the model (or upgrading) must invalidate entries made for its old shape.
     return (__version__, os.stat(model.__file__).st_mtime_ns,
             os.stat(timeframe.__file__).st_mtime_ns)
 
@@ -44,45 +58,62 @@ def _entry(key: str) -> Path:
     # Two 32-bit checksums name the file (hashlib costs 4 ms of start-up); the full path is
     # stored inside and compared, so a collision is only a cache miss.
     data = key.encode("utf-8")
-    return cache_dir() / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle"
+    return cache_dir() / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.plan"
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns
+def stamp_of(raw: bytes) -> Stamp:
+    """What a plan file's bytes must still have for its cache entry to hold."""
+    return len(raw), zlib.crc32(raw)
 
 
-def get(path: Path) -> model.Plan | None:
-    """The cached plan for `path` if the file is unchanged since it was validated."""
+@cache
+def _decoder() -> msgspec.msgpack.Decoder[Any]:
+    import msgspec
+
+    class Held(msgspec.Struct, array_like=True):
+        version: tuple[str, int, int]
+        owner: str
+        stamp: tuple[int, int]
+        plan: model.Plan
+
+    return msgspec.msgpack.Decoder(Held)
+
+
+def get(path: Path, raw: bytes) -> model.Plan | None:
+    """The cached plan for `path`, whose bytes are `raw`, if they are those validated."""
     if os.environ.get("KEHOACH_NO_CACHE"):
         return None
     key = _key(path)
-    try:
-        with _entry(key).open("rb") as handle:
-            version, owner, stamp, plan = pickle.load(handle)
-        if (version == _code_version() and owner == key and stamp == _stamp(path)
-                and isinstance(plan, model.Plan)):
-            return plan
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            ImportError):
+    target = _entry(key)
+    if not cachefiles.usable_folder(target.parent, create=False):
         return None
+    data = cachefiles.read(target)
+    if data is None:
+        return None
+    import msgspec
+
+    try:
+        held = _decoder().decode(data)
+    except msgspec.DecodeError:
+        return None
+    if held.version == _code_version() and held.owner == key and held.stamp == stamp_of(raw):
+        plan: model.Plan = held.plan
+        return plan
     return None
 
 
-def put(path: Path, plan: model.Plan, stamp: tuple[int, int]) -> None:
-    """Remember a validated plan; failures (read-only disk) are ignored."""
+def put(path: Path, raw: bytes, plan: model.Plan) -> None:
+    """Remember a validated plan; failures (read-only disk, a refused folder) are ignored."""
     if os.environ.get("KEHOACH_NO_CACHE"):
         return
-    import tempfile  # only when writing: it costs start-up time every command would pay
+    import msgspec
 
     key = _key(path)
     target = _entry(key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((_code_version(), key, stamp, plan), handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
+    if not cachefiles.usable_folder(target.parent, create=True):
         return
+    try:
+        data = msgspec.msgpack.encode((_code_version(), key, stamp_of(raw), plan))
+    except (TypeError, ValueError):  # pragma: no cover - the model is plain data
+        return
+    cachefiles.write(target, data)

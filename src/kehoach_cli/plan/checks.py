@@ -117,7 +117,6 @@ def check_data(data: Any) -> list[Issue]:
     return issues
 
 
-_IMPLEMENTING = (Role.THAM_MUU, Role.CHU_TRI, Role.PHOI_HOP)
 
 
 def warnings_of(plan: Plan) -> list[tuple[Loc, str]]:
@@ -126,7 +125,7 @@ def warnings_of(plan: Plan) -> list[tuple[Loc, str]]:
     found: list[tuple[Loc, str]] = []
     for si, section in enumerate(plan.noi_dung):
         for ti, task in enumerate(section.nhiem_vu):
-            if not any(task.bodies(role) for role in _IMPLEMENTING):
+            if not task.implementing():
                 found.append((("noi_dung", si, "nhiem_vu", ti),
                               f"nhiệm vụ {task.ma} chưa giao cho đơn vị thực hiện nào "
                               "(tham_muu_thuc_hien, chu_tri hoặc phoi_hop): chưa ghi nhận "

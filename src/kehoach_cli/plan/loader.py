@@ -12,7 +12,7 @@ from typing import Any
 
 from kehoach_cli.errors import PlanInvalid
 from kehoach_cli.plan import cache
-from kehoach_cli.plan.model import Plan
+from kehoach_cli.plan.model import MAX_FILE_BYTES, Plan
 from kehoach_cli.problems import Problem, format_problems
 
 
@@ -78,26 +78,35 @@ def check_file(path: Path) -> tuple[LoadedPlan | None, list[Problem]]:
         return None, exc.problems or [Problem(path, None, None, "", exc.message)]
 
 
+def _read_bytes(path: Path) -> bytes | None:
+    """A plan file's bytes, or None when it cannot be read as one (too big, missing, a
+    folder): `yamlio.read_text` then says why, in the user's words."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    return raw if len(raw) <= MAX_FILE_BYTES else None
+
+
 def load_plan(path: Path) -> LoadedPlan:
-    """Read and validate a plan, from the cache when the file is unchanged.
+    """Read and validate a plan, from the cache when the file's bytes are unchanged.
 
     Raises `PlanInvalid` whose message lists every problem as file:line:column.
     """
-    cached = cache.get(path)
-    if cached is not None:
-        return LoadedPlan(path, cached)
+    raw = _read_bytes(path)
+    if raw is not None:
+        cached = cache.get(path, raw)
+        if cached is not None:
+            return LoadedPlan(path, cached)
     from kehoach_cli.plan import yamlio
 
-    try:
-        before = path.stat()
-    except OSError:
-        before = None
-    text = yamlio.read_text(path)
+    text = yamlio.read_text(path) if raw is None else yamlio.decode_text(path, raw)
     plan, problems = validate_text(path, text)
     if plan is None:
         raise PlanInvalid(format_problems(problems), problems=problems)
-    if before is not None:
-        cache.put(path, plan, (before.st_size, before.st_mtime_ns))
+    if raw is not None:
+        cache.put(path, raw, plan)
     return LoadedPlan(path, plan)
 
 

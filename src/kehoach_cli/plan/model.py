@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
 SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 4 * 1024 * 1024  # a plan of 50 tasks is about 40 KB
 _FORBID: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
 
 
@@ -124,6 +125,10 @@ class Role(StrEnum):
     PHOI_HOP = "phoi_hop"
 
 
+# The roles of bodies that carry a task out (all but the directing one), in document order:
+# the one list `check`, the report and progress logging agree on.
+IMPLEMENTING_ROLES = (Role.THAM_MUU, Role.CHU_TRI, Role.PHOI_HOP)
+
 ROLE_LABELS = {
     Role.CHI_DAO: "Cơ quan chỉ đạo",
     Role.THAM_MUU: "Cơ quan tham mưu, thực hiện",
@@ -200,10 +205,6 @@ class Body:
     ten_khac: list[Text] = field(default_factory=list)  # aliases people write
     thanh_vien: list[Text] = field(default_factory=list)  # member codes: a group of them
 
-    @property
-    def is_group(self) -> bool:
-        return bool(self.thanh_vien)
-
 
 @dataclass(frozen=True)
 class Task:
@@ -228,6 +229,10 @@ class Task:
     def roles(self) -> dict[Role, list[str]]:
         """The roles this task assigns, in document order, with their body codes."""
         return {role: self.bodies(role) for role in Role if self.bodies(role)}
+
+    def implementing(self) -> dict[Role, list[str]]:
+        """The implementing roles this task assigns, with their body codes."""
+        return {role: codes for role in IMPLEMENTING_ROLES if (codes := self.bodies(role))}
 
 
 @dataclass(frozen=True)

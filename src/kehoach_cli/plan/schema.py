@@ -32,6 +32,11 @@ def _known_keys() -> list[str]:
     return sorted(names)
 
 
+def _suggestion(name: object) -> str | None:
+    close = difflib.get_close_matches(str(name), _known_keys(), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _message(error: dict[str, Any]) -> tuple[str, bool]:
     """Vietnamese text for one Pydantic error, and whether it points at a key."""
     kind = error["type"]
@@ -40,8 +45,8 @@ def _message(error: dict[str, Any]) -> tuple[str, bool]:
     if kind == "kehoach":
         return error["msg"], False
     if kind in {"unexpected_keyword_argument", "extra_forbidden"}:
-        close = difflib.get_close_matches(str(name), _known_keys(), n=1, cutoff=0.6)
-        hint = f"; có phải ý là “{close[0]}”?" if close else ""
+        close = _suggestion(name)
+        hint = f"; có phải ý là “{close}”?" if close else ""
         return f"khóa “{name}” không có trong lược đồ kế hoạch{hint}", True
     if kind in {"missing", "missing_argument"}:
         return f"thiếu khóa bắt buộc “{name}”", True
@@ -70,10 +75,17 @@ def validate(data: Any) -> tuple[model.Plan | None, list[tuple[Loc, str, bool]]]
     try:
         return _adapter().validate_python(data), []
     except ValidationError as exc:
+        raw: list[dict[str, Any]] = [dict(error) for error in exc.errors()]
+        # A mistyped key ("trich_yue") is one mistake: report the unknown key with its
+        # suggestion, not also the required key it was meant to be.
+        typed_for = {(tuple(e["loc"][:-1]), _suggestion(e["loc"][-1])) for e in raw
+                     if e["type"] in {"unexpected_keyword_argument", "extra_forbidden"} and e["loc"]}
         errors = []
-        for error in exc.errors():
-            message, at_key = _message(dict(error))
+        for error in raw:
             loc = tuple(error["loc"])
+            if error["type"] in {"missing", "missing_argument"} and loc and (loc[:-1], loc[-1]) in typed_for:
+                continue
+            message, at_key = _message(error)
             if error["type"] in {"missing", "missing_argument"}:
                 loc, at_key = loc[:-1], False
             errors.append((loc, message, at_key))

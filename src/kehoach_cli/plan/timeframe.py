@@ -58,10 +58,6 @@ class Timeframe:
     han: date | None = None  # the deadline, for `han`, `ky` and `khoang`
     chu_ky: Kind | None = None  # the recurrence, for `dinh_ky`
 
-    @property
-    def has_deadline(self) -> bool:
-        return self.han is not None
-
 
 _ONGOING = re.compile(r"^(thuong xuyen|lien tuc|hang ngay|suot nhiem ky.*)$")
 _DEADLINE = re.compile(

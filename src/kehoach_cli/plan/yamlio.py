@@ -17,9 +17,10 @@ from typing import Any, NoReturn
 import yaml
 
 from kehoach_cli.errors import PlanInvalid, os_reason
+from kehoach_cli.plan.model import MAX_FILE_BYTES
 from kehoach_cli.problems import Problem, format_problems
 
-MAX_BYTES = 4 * 1024 * 1024  # a plan of 50 tasks is about 40 KB
+MAX_BYTES = MAX_FILE_BYTES
 _FastLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -59,14 +60,17 @@ def _fail(problem: Problem) -> NoReturn:
     raise PlanInvalid(format_problems([problem]), problems=[problem])
 
 
+def _refuse_size(path: Path, size: int) -> None:
+    if size > MAX_BYTES:
+        _fail(Problem(path, None, None, "",
+                      f"tệp quá lớn ({size // 1024} KB, tối đa {MAX_BYTES // 1024} KB); "
+                      "một kế hoạch chỉ vài chục KB, hãy kiểm tra lại tệp"))
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 file (BOM allowed), refusing huge or non-UTF-8 files; return NFC text."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            _fail(Problem(path, None, None, "",
-                          f"tệp quá lớn ({size // 1024} KB, tối đa {MAX_BYTES // 1024} KB); "
-                          "một kế hoạch chỉ vài chục KB, hãy kiểm tra lại tệp"))
+        _refuse_size(path, path.stat().st_size)  # before reading a huge file whole
         raw = path.read_bytes()
     except FileNotFoundError:
         _fail(Problem(path, None, None, "", "không tìm thấy tệp"))
@@ -74,6 +78,12 @@ def read_text(path: Path) -> str:
         _fail(Problem(path, None, None, "", "đây là thư mục, không phải tệp"))
     except OSError as exc:
         _fail(Problem(path, None, None, "", f"không đọc được tệp ({os_reason(exc)})"))
+    return decode_text(path, raw)
+
+
+def decode_text(path: Path, raw: bytes) -> str:
+    """The NFC text of a plan file's bytes (UTF-8, BOM allowed); `path` names it in errors."""
+    _refuse_size(path, len(raw))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

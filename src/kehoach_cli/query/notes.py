@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from kehoach_cli.journal.store import read_journal
+from kehoach_cli.journal.read import read_journal
 
 if TYPE_CHECKING:
     from datetime import date
@@ -27,12 +27,21 @@ class Selection:
     plans: int = 0
 
 
+def check_range(start: date | None, end: date | None) -> None:
+    """Refuse a --tu after --den, naming both."""
+    if start and end and start > end:
+        from kehoach_cli.dates import format_date
+        from kehoach_cli.errors import KehoachError
+
+        raise KehoachError(f"--tu {format_date(start)} sau --den {format_date(end)}: "
+                           "hãy đổi chỗ hai ngày")
+
+
 def body_codes(plan: LoadedPlan, code: str) -> set[str]:
     """A body and, for a group, every member under it: what the group's filter covers."""
     from kehoach_cli.plan.bodies import registry_of
 
-    registry = registry_of(plan)
-    return {code} | {body.ma for body in registry.bodies if code in registry.groups_of(body.ma)}
+    return set(registry_of(plan).members_of(code))
 
 
 def select(

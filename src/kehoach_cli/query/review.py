@@ -1,7 +1,7 @@
 """The periodic review (báo cáo định kỳ): plans and notes in, a `Report` out.
 
 Pure over its inputs: `build_report(plans, entries, span, as_of)` reads no file and no
-clock, so it is tested without a journal. `collect_entries` is the one place that reads
+clock, so it is tested without a journal. `JournalSource` is the one place that reads
 the journals.
 
 What the review answers:
@@ -32,7 +32,7 @@ from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
-from kehoach_cli.plan.model import Body, Role, Section, Task
+from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
 from kehoach_cli.plan.timeframe import TimeframeKind
 from kehoach_cli.query.state import TaskState, assess, deadlines_in, starts_after
 from kehoach_cli.status import Timeliness
@@ -149,26 +149,15 @@ class Report:
 _MEMBERS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, frozenset[str]]] = {}
 
 
-def _members_of(bodies: Sequence[Body]) -> dict[str, frozenset[str]]:
-    """For each body, itself and every member of it through nested groups. Computed once
-    per distinct registry: the plans of a workspace usually share one."""
-    key = tuple((b.ma, tuple(b.thanh_vien)) for b in bodies)
+def _members_of(registry: Registry) -> dict[str, frozenset[str]]:
+    """For each body, itself and every member of it through nested groups. Kept once per
+    distinct registry (the plans of a workspace usually share one), so `_HOLDINGS` can key
+    on the dict's id."""
+    key = tuple((b.ma, tuple(b.thanh_vien)) for b in registry.bodies)
     cached = _MEMBERS.get(key)
-    if cached is not None:
-        return cached
-    direct = dict(key)
-    out: dict[str, frozenset[str]] = {}
-    for code in direct:
-        found = {code}
-        todo = [code]
-        while todo:
-            for member in direct.get(todo.pop(), ()):
-                if member not in found:
-                    found.add(member)
-                    todo.append(member)
-        out[code] = frozenset(found)
-    _MEMBERS[key] = out
-    return out
+    if cached is None:
+        cached = _MEMBERS[key] = {code: registry.members_of(code) for code, _ in key}
+    return cached
 
 
 _FOLDED: dict[str, str] = {}  # a workspace uses a handful of figure names, many times
@@ -239,7 +228,7 @@ def build_report(
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        members = _members_of(registry.bodies)
+        members = _members_of(registry)
         by_task: dict[str, list[Entry]] = defaultdict(list)
         for entry in source(loaded):
             if entry.ngay <= end and not entry.huy:
@@ -306,7 +295,7 @@ def _holders(task: Task, registry: Registry, members: dict[str, frozenset[str]]
                 candidates |= members.get(code, {code})
         found = []
         for code in sorted(candidates):  # a fixed order for codes no registry ranks
-            held = [r for r in task_roles_for(code, task, registry) if r.role is not Role.CHI_DAO]
+            held = [r for r in task_roles_for(code, task, registry) if r.role in IMPLEMENTING_ROLES]
             if held:
                 found.append((code, held, members.get(code, frozenset({code}))))
         memo[assigned] = found
@@ -330,16 +319,8 @@ class JournalSource:
         self.problems: list[str] = []
 
     def __call__(self, loaded: LoadedPlan) -> list[Entry]:
-        from kehoach_cli.journal.store import read_journal
+        from kehoach_cli.journal.read import read_journal
 
         journal = read_journal(loaded)
         self.problems.extend(str(p) for p in journal.problems)
         return journal.entries
-
-
-def collect_entries(plans: Iterable[LoadedPlan]) -> tuple[list[Entry], list[str]]:
-    """Every effective note of every plan's journal (corrections applied), and the lines
-    that could not be read, as messages."""
-    source = JournalSource()
-    entries = [entry for loaded in plans for entry in source(loaded)]
-    return entries, source.problems

@@ -22,15 +22,15 @@ from kehoach_cli.dates import format_date
 from kehoach_cli.errors import Conflict
 from kehoach_cli.plan.model import PlanMeta
 from kehoach_cli.render.report import (
+    DASH,
     bodies_text,
     body_counts,
-    figures_text,
     latest_notes,
     percent,
     summary_lines,
     task_id,
-    timeframe_text,
 )
+from kehoach_cli.render.values import figures_text, timeframe_text
 from kehoach_cli.status import STATUS_LABELS
 from kehoach_cli.text import fold, shorten
 
@@ -41,10 +41,8 @@ FONT = "Times New Roman"
 BLANK = "................"  # a visible blank the office fills in
 WARD_BLANK = "........"  # where the ward's own name goes, short enough for the header
 SHORT_BLANK = "...."
-DATE_BLANK = f"{SHORT_BLANK}, ngày .. tháng .. năm ...."
 # A name ending with one of these lacks the ward's own name ("Đảng ủy phường").
 _UNIT_NOUNS = ("phuong", "xa", "thi tran", "dang uy")
-TEXT_WIDTH_MM = 160  # A4 210 mm less margins 35 + 15
 TABLE_PT = 12  # tables are set smaller than the 14pt body so they fit the page
 
 
@@ -223,7 +221,7 @@ def _task_table(doc: _Doc, report: Report) -> None:
             doc.section_row(table, f"{prefix}{line.section.ma}. {line.section.tieu_de}")
         cells = table.add_row().cells
         values = [task_id(report, line), shorten(line.task.noi_dung, 220),
-                  f"{bodies_text(line.task)}\n({timeframe_text(line.task)})",
+                  f"{bodies_text(line.task)}\n({timeframe_text(line.task.thoi_gian, DASH)})",
                   _result_text(line), line.state.label()]
         for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
             for part in text.split("\n"):

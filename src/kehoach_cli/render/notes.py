@@ -5,28 +5,18 @@ Pure: entries in, `TableData` or plain data out; the command prints.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kehoach_cli.dates import format_date
 from kehoach_cli.journal.format import to_json
-from kehoach_cli.render.output import TableData
-from kehoach_cli.status import STATUS_LABELS
+from kehoach_cli.render.output import Format, TableData
+from kehoach_cli.render.values import figures_text, status_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from kehoach_cli.journal.entry import Entry
-
-
-def format_number(value: float) -> str:
-    """3 -> "3", 2.5 -> "2,5": the decimal comma of Vietnamese documents."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:g}".replace(".", ",")
-
-
-def figures_text(figures: Mapping[str, float]) -> str:
-    return "; ".join(f"{name}: {format_number(value)}" for name, value in figures.items())
+    from kehoach_cli.query.notes import Selection
 
 
 def _fixed_note(entry: Entry, corrections: Mapping[str, list[Entry]]) -> str:
@@ -60,7 +50,7 @@ def history_table(entries: Iterable[Entry], corrections: Mapping[str, list[Entry
     table = TableData(columns, title=title)
     for entry in entries:
         row = [entry.id, entry.ma, format_date(entry.ngay), entry.don_vi, entry.noi_dung,
-               STATUS_LABELS[entry.trang_thai] if entry.trang_thai else "",
+               status_text(entry),
                entry.minh_chung or "", figures_text(entry.so_lieu), entry.nguoi_ghi,
                _fixed_note(entry, corrections)]
         if show_plan:
@@ -87,7 +77,7 @@ def records_table(records: Iterable[Entry], show_plan: bool = False,
     for record in records:
         row = [record.id, record_kind(record), record.ma, format_date(record.ngay),
                record.don_vi, record.noi_dung,
-               STATUS_LABELS[record.trang_thai] if record.trang_thai else "",
+               status_text(record),
                record.minh_chung or "", figures_text(record.so_lieu), record.nguoi_ghi,
                record.ghi_luc.strftime("%d/%m/%Y %H:%M")]
         if show_plan:
@@ -96,13 +86,38 @@ def records_table(records: Iterable[Entry], show_plan: bool = False,
     return table
 
 
-def entries_json(entries: Iterable[Entry],
-                 corrections: Mapping[str, list[Entry]] | None = None) -> list[dict[str, Any]]:
-    """Entries for `--dinh-dang json`, each with the ids of its corrections."""
-    corrections = corrections or {}
-    out = []
-    for entry in entries:
-        data = to_json(entry)
-        data["cac_ban_sua"] = [fix.id for fix in corrections.get(entry.id, ())]
-        out.append(data)
-    return out
+def emit_selection(found: Selection, fmt: Format, *, limit: int, raw: bool,
+                   several_plans: bool) -> None:
+    """Print what `nhat-ky` found, newest first, at most `limit` entries (0: all); warnings
+    and the count left out go to stderr."""
+    import sys
+
+    from kehoach_cli.render import output
+    from kehoach_cli.render.values import entries_data
+
+    output.warn_problems(found.problems)
+    total = len(found.entries)
+    shown = found.entries[:limit] if limit else found.entries
+    if len(shown) < total:
+        print(f"Hiện {len(shown)}/{total} ghi nhận gần nhất; xem tất cả: --so-dong 0.",
+              file=sys.stderr)
+    if fmt is Format.JSON:
+        data = [to_json(entry) for entry in shown] if raw else entries_data(shown, found.corrections)
+        output.write_text(output.to_json(data))
+        return
+    title = f"Nhật ký thực hiện ({len(shown)} ghi nhận)"
+    table = (records_table(shown, several_plans, title) if raw
+             else history_table(shown, found.corrections, several_plans, title))
+    if fmt is Format.CSV:
+        output.write_csv(output.to_csv(table))
+    elif fmt is Format.MD:
+        output.write_text(output.to_markdown(table))
+    elif not shown:
+        print("Chưa có ghi nhận nào khớp điều kiện lọc.")
+    elif output.to_terminal():
+        from rich import box
+
+        output.console().print(output.to_rich(drop_empty_columns(table), box=box.SIMPLE_HEAD,
+                                              title_justify="left"))
+    else:
+        output.write_text(output.to_plain(drop_empty_columns(table)))

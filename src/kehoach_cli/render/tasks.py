@@ -16,24 +16,36 @@ The functions building tables and dicts are pure; `emit_*` are the one place tha
 
 from __future__ import annotations
 
-import os
-import re
 import sys
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from kehoach_cli.commands.options import Format
-from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, DocumentRef, Role
-from kehoach_cli.plan.timeframe import KIND_LABELS, Timeframe
-from kehoach_cli.render.output import TableData, to_csv, to_json, to_markdown, write_csv
+from kehoach_cli.plan.model import ROLE_LABELS, ROLE_SHORT, Body, Role
+from kehoach_cli.render.output import (
+    Format,
+    TableData,
+    column_widths,
+    console,
+    emit_table,
+    stacked,
+    to_terminal,
+    warn_problems,
+    write_text,
+)
+from kehoach_cli.render.values import (
+    document_data,
+    document_text,
+    entries_data,
+    entry_text,
+    timeframe_data,
+    timeframe_long,
+    timeframe_text,
+)
 from kehoach_cli.status import STATUS_LABELS
-from kehoach_cli.text import fold, printable, shorten
+from kehoach_cli.text import printable, shorten
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
-    from kehoach_cli.journal.entry import Entry
-    from kehoach_cli.problems import Problem
     from kehoach_cli.query.tasks import BodySummary, TaskDetail, TaskList, TaskRow
 
 # How much of a task's content a row shows; the full text is in `show`, json and csv.
@@ -42,143 +54,13 @@ CONTENT_WIDTH_PLAIN = 90
 SECTION_WIDTH = 40
 
 
-# --------------------------------------------------------------------------- plumbing
-
-def to_terminal() -> bool:
-    """Whether stdout is a terminal, with Rich's overrides (FORCE_COLOR, TTY_COMPATIBLE)."""
-    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
-        return True
-    if os.environ.get("TTY_COMPATIBLE") == "0":
-        return False
-    return sys.stdout.isatty()
-
-
-# Text made only of these takes one column per character: Latin with Vietnamese letters in
-# NFC (U+0000-U+02FF, U+1E00-U+1EFF) and general punctuation (“ ” – …). A tiny class keeps the
-# regex cheap to compile at start-up; anything else takes the slow, exact path.
-_SINGLE = re.compile("[\x20-\x7e\xa0-\u02ff\u1e00-\u1eff\u2010-\u2027\u2030-\u205e]*")
-
-
-def cell_width(text: str) -> int:
-    """Columns `text` takes on a terminal (Vietnamese in NFC: one per character)."""
-    if _SINGLE.fullmatch(text):
-        return len(text)
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch) or "\u200b" <= ch <= "\u200f":
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-    return width
-
-
-def _literal(text: str) -> str:
-    # Most cells have no control character: skip the regex for them (60,000 cells for a
-    # listing of 10,000 tasks).
-    return text if text.isprintable() else printable(text).replace("\n", " ")
-
-
-def to_plain(table: TableData) -> str:
-    """Aligned columns separated by two spaces, a header line, one line per row."""
-    rows = [[_literal(c) for c in table.columns]]
-    rows += [[_literal(c) for c in row] for row in table.rows]
-    sized = [[(cell, cell_width(cell)) for cell in row] for row in rows]
-    widths = [max(row[i][1] for row in sized) for i in range(len(table.columns))]
-    lines = [_literal(table.title)] if table.title else []
-    for row in sized:
-        parts = [cell + " " * (widths[i] - width) for i, (cell, width) in enumerate(row)]
-        lines.append("  ".join(parts).rstrip())
-    return "\n".join(lines) + "\n"
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _print_rich(renderable: Any) -> None:
-    from kehoach_cli.render.output import console
-
-    console().print(renderable)
-
-
-def warn_problems(problems: list[Problem]) -> None:
-    """Damaged journal lines do not stop a listing, but the user must know of them."""
-    if not problems:
-        return
-    for problem in problems[:5]:
-        print(f"Cảnh báo: {problem}", file=sys.stderr)
-    more = f" (và {len(problems) - 5} dòng khác)" if len(problems) > 5 else ""
-    print(f"Cảnh báo: nhật ký có {len(problems)} dòng hỏng bị bỏ qua{more}; "
-          "chạy `kehoach check` để xem chi tiết.", file=sys.stderr)
-
-
-def emit_table(table: TableData, fmt: Format, data: Any, rich: Table | None = None) -> None:
-    """Print one result: `data` as JSON, `table` as csv/md/plain, `rich` on a terminal."""
-    if fmt is Format.JSON:
-        _write(to_json(data))
-    elif fmt is Format.CSV:
-        write_csv(to_csv(table))
-    elif fmt is Format.MD:
-        _write(to_markdown(table))
-    elif rich is not None and to_terminal():
-        _print_rich(rich)
-    else:
-        _write(to_plain(table))
-
-
-def _rich_table(table: TableData, settings: dict[str, dict[str, Any]]) -> Table:
-    """`render.to_rich` with per-column settings (ratio, no_wrap, min_width)."""
+def _rich_table(table: TableData, settings: dict[str, dict[str, Any]]) -> RenderableType:
+    """`render.to_rich` with per-column settings (ratio, no_wrap)."""
     from rich import box
 
     from kehoach_cli.render.output import to_rich
 
-    rich_table = to_rich(table, box=box.SIMPLE_HEAD, expand=True, title_justify="left")
-    for column in rich_table.columns:
-        for key, value in settings.get(str(column.header), {}).items():
-            setattr(column, key, value)
-    return rich_table
-
-
-# --------------------------------------------------------------------------- values
-
-def timeframe_text(value: Timeframe | None) -> str:
-    return value.van_ban if value else ""
-
-
-def timeframe_long(value: Timeframe) -> str:
-    """"Quý I/2025 (theo kỳ, hạn 31/03/2025)"; "Thường xuyên" alone says enough."""
-    from kehoach_cli.dates import format_date
-
-    notes = [] if fold(value.van_ban) == fold(KIND_LABELS[value.loai]) else [KIND_LABELS[value.loai]]
-    if value.han:
-        notes.append(f"hạn {format_date(value.han)}")
-    return f"{value.van_ban} ({', '.join(notes)})" if notes else value.van_ban
-
-
-def timeframe_data(value: Timeframe | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    return {"van_ban": value.van_ban, "loai": value.loai.value, "tu_ngay": value.tu_ngay,
-            "han": value.han, "chu_ky": value.chu_ky.value if value.chu_ky else None}
-
-
-def document_text(doc: DocumentRef) -> str:
-    """"Quyết định 217-QĐ/TW ngày 12/12/2013 của Bộ Chính trị: về việc ..."."""
-    from kehoach_cli.dates import format_date
-
-    text = f"{doc.loai} {doc.so_ky_hieu}"
-    if doc.ngay:
-        text += f" ngày {format_date(doc.ngay)}"
-    if doc.co_quan:
-        text += f" của {doc.co_quan}"
-    if doc.trich_yeu:
-        text += f" {doc.trich_yeu}"
-    return text
-
-
-def document_data(doc: DocumentRef) -> dict[str, Any]:
-    return {"loai": doc.loai, "so_ky_hieu": doc.so_ky_hieu, "ngay": doc.ngay,
-            "co_quan": doc.co_quan, "trich_yeu": doc.trich_yeu}
+    return to_rich(table, settings, box=box.SIMPLE_HEAD, expand=True, title_justify="left")
 
 
 def _roles_cell(row: TaskRow, by_body: bool, several_bodies: bool) -> str:
@@ -260,7 +142,7 @@ def emit_task_list(result: TaskList, fmt: Format) -> None:
     emit_table(table, fmt, task_list_data(result) if fmt is Format.JSON else None, rich)
 
 
-def task_list_rich(result: TaskList, table: TableData) -> Table:
+def task_list_rich(result: TaskList, table: TableData) -> RenderableType:
     """The terminal view: tasks grouped under their section's title instead of a narrow
     "Mục" column that would wrap every title over five lines."""
     from rich import box
@@ -272,22 +154,24 @@ def task_list_rich(result: TaskList, table: TableData) -> Table:
         title = f"Nhiệm vụ của {names}: {len(result.rows)}"
     else:
         title = f"Nhiệm vụ: {len(result.rows)}"
+    # The content takes the squeeze; the other columns stay as wide as their widest word.
     settings: dict[str, dict[str, Any]] = {
-        "Kế hoạch": {"no_wrap": True},
-        "Mã": {"no_wrap": True},
-        "Nội dung": {"ratio": 5, "min_width": 24},
-        "Vai trò": {"ratio": 2, "min_width": 12},
-        "Đơn vị": {"ratio": 2, "min_width": 12},
-        "Thời gian": {"ratio": 1, "min_width": 10},
-        "Trạng thái": {"ratio": 1, "min_width": 10},
+        "Nội dung": {"ratio": 5},
+        "Vai trò": {"ratio": 2},
+        "Đơn vị": {"ratio": 2},
     }
     section_at = table.columns.index("Mục")
     content_at = table.columns.index("Nội dung") - 1
     columns = [c for c in table.columns if c != "Mục"]
-    rich = Table(title=Text(printable(title)), title_justify="left", box=box.SIMPLE_HEAD,
-                 expand=True)
-    for column in columns:
-        rich.add_column(Text(column), overflow="fold", **settings.get(column, {}))
+    narrow = TableData(columns, [[c for i, c in enumerate(cells) if i != section_at]
+                                 for cells in table.rows], title)
+    widths = column_widths(narrow, console().width, per_column=3,
+                           weights={name: extra["ratio"] for name, extra in settings.items()})
+    if widths is None:
+        return stacked(TableData(table.columns, table.rows, title))
+    rich = Table(title=Text(printable(title)), title_justify="left", box=box.SIMPLE_HEAD)
+    for column, width in zip(columns, widths, strict=True):
+        rich.add_column(Text(column), overflow="fold", width=width)
     current: tuple[str, str] | None = None
     for row, cells in zip(result.rows, table.rows, strict=True):
         if (row.plan_key, row.section.ma) != current:
@@ -309,18 +193,6 @@ def _body_text(body: Body | str) -> str:
     if body.thanh_vien:
         text += f" (gồm {', '.join(body.thanh_vien)})"
     return text
-
-
-def _entry_text(entry: Entry) -> str:
-    from kehoach_cli.dates import format_date
-
-    parts = [format_date(entry.ngay), entry.don_vi]
-    if entry.trang_thai:
-        parts.append(f"[{STATUS_LABELS[entry.trang_thai]}]")
-    text = " ".join(parts) + f": {entry.noi_dung}"
-    if entry.minh_chung:
-        text += f" (minh chứng: {entry.minh_chung})"
-    return text + f" — {entry.nguoi_ghi}"
 
 
 def detail_fields(detail: TaskDetail) -> list[tuple[str, list[str]]]:
@@ -346,7 +218,7 @@ def detail_fields(detail: TaskDetail) -> list[tuple[str, list[str]]]:
                        [f"- {document_text(d)}" for d in ref.task.van_ban_lien_quan]))
     if ref.task.ghi_chu:
         fields.append(("Ghi chú", [ref.task.ghi_chu]))
-    history = [f"- {_entry_text(e)}" for e in detail.history] or ["chưa có ghi nhận nào"]
+    history = [f"- {entry_text(e)}" for e in detail.history] or ["chưa có ghi nhận nào"]
     fields.append(("Tiến độ", history))
     return fields
 
@@ -370,13 +242,7 @@ def detail_data(detail: TaskDetail) -> dict[str, Any]:
         "thoi_gian": timeframe_data(ref.task.thoi_gian),
         "van_ban_lien_quan": [document_data(d) for d in ref.task.van_ban_lien_quan],
         "ghi_chu": ref.task.ghi_chu,
-        "lich_su": [
-            {"id": e.id, "ma": e.ma, "ngay": e.ngay, "don_vi": e.don_vi, "noi_dung": e.noi_dung,
-             "trang_thai": e.trang_thai.value if e.trang_thai else None,
-             "minh_chung": e.minh_chung, "so_lieu": dict(e.so_lieu), "nguoi_ghi": e.nguoi_ghi,
-             "ghi_luc": e.ghi_luc}
-            for e in detail.history
-        ],
+        "lich_su": entries_data(detail.history),
     }
 
 
@@ -398,7 +264,7 @@ def emit_detail(detail: TaskDetail, fmt: Format) -> None:
     table = TableData(["Trường", "Giá trị"], [[label, "\n".join(values)] for label, values in fields],
                       title=f"Nhiệm vụ {detail.ref.qualified}")
     if fmt is Format.BANG and not to_terminal():
-        _write(detail_plain(detail))
+        write_text(detail_plain(detail))
         return
     rich = None
     if fmt is Format.BANG:

@@ -1,0 +1,190 @@
+"""The plan and journal caches: never stale, never code, never in someone else's folder,
+never a stray temporary file; and the GC policy a command sets is put back."""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kehoach_cli import cachefiles
+from kehoach_cli.journal import cache as journal_cache
+from kehoach_cli.journal import read as journal_read
+from kehoach_cli.journal import store as journal
+from kehoach_cli.plan import cache as plan_cache
+from kehoach_cli.plan.loader import load_plan
+from tests.conftest import Runner
+from tests.test_journal import make, sidecar
+
+posix_only = pytest.mark.skipif(not hasattr(os, "getuid"), reason="owner and mode bits are POSIX")
+
+
+def _plan_path(workspace: Path) -> Path:
+    return workspace / "plans" / "kh160.yaml"
+
+
+def _cache_files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen(workspace: Path, cli: Runner) -> None:
+    path = _plan_path(workspace)
+    first = load_plan(path)
+    assert plan_cache.get(path, path.read_bytes()) == first.plan  # cached
+    before = path.stat()
+    assert first.plan.ke_hoach.co_quan_ban_hanh == "Đảng ủy"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("co_quan_ban_hanh: Đảng ủy", "co_quan_ban_hanh: Đảng ủX", 1)
+    assert len(edited.encode()) == len(text.encode()) and edited != text
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the old time put back
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert load_plan(path).plan.ke_hoach.co_quan_ban_hanh == "Đảng ủX"
+
+
+class _Payload:
+    """Unpickling this creates a file: the proof that a cache file ran code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_planted_plan_cache_file_runs_no_code(workspace: Path, cli: Runner) -> None:
+    path = _plan_path(workspace)
+    marker = workspace / "da-chay-ma"
+    target = plan_cache._entry(plan_cache._key(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    planted = pickle.dumps(_Payload(marker))
+    import zlib
+
+    target.write_bytes(zlib.crc32(planted).to_bytes(4, "big") + planted)  # a sound checksum
+    os.chmod(target, 0o600)
+    result = cli("list", "--don-vi", "MTTQ")
+    assert result.code == 0 and "3.2" in result.out
+    assert not marker.exists()
+
+
+def test_a_planted_journal_cache_file_runs_no_code(workspace: Path) -> None:
+    plan = load_plan(_plan_path(workspace))
+    journal.append_entry(plan, make("p000000000"))
+    past = time.time() - 60
+    os.utime(sidecar(plan), (past, past))
+    store = journal_cache.JournalCache(journal.sidecar_dir(plan.path))
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    marker = workspace / "da-chay-ma"
+    planted = pickle.dumps(_Payload(marker))
+    import zlib
+
+    store.path.write_bytes(zlib.crc32(planted).to_bytes(4, "big") + planted)
+    os.chmod(store.path, 0o600)
+    assert [e.id for e in journal_read.read_journal(plan).entries] == ["p000000000"]
+    assert not marker.exists()
+
+
+@posix_only
+def test_a_cache_folder_others_can_write_is_not_used(workspace: Path, capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    folder = plan_cache.cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o777)
+    path = _plan_path(workspace)
+    load_plan(path)
+    assert _cache_files(folder) == []  # nothing written there
+    assert f"không dùng bộ đệm {folder}" in capsys.readouterr().err
+    os.chmod(folder, 0o700)
+    load_plan(path)
+    assert len(_cache_files(folder)) == 1  # the same folder, once private, is used
+
+
+@posix_only
+def test_a_cache_file_others_can_write_is_not_trusted(workspace: Path, tmp_path: Path) -> None:
+    path = _plan_path(workspace)
+    raw = path.read_bytes()
+    other = tmp_path / "khac.yaml"
+    other.write_text(raw.decode("utf-8").replace("ma: kh160", "ma: khac", 1), encoding="utf-8")
+    planted = load_plan(other).plan
+    assert planted.ke_hoach.ma == "khac"
+    plan_cache.put(path, raw, planted)  # an entry for kh160.yaml holding another plan
+    assert plan_cache.get(path, raw) == planted  # as the owner wrote it, it would be used
+    os.chmod(plan_cache._entry(plan_cache._key(path)), 0o666)
+    assert plan_cache.get(path, raw) is None
+    assert load_plan(path).plan.ke_hoach.ma == "kh160"
+
+
+def _fail_replace(*args: Any, **kwargs: Any) -> None:
+    raise PermissionError(13, "tệp đang mở ở chương trình khác")
+
+
+def test_failed_cache_writes_leave_no_temporary_file(workspace: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = plan_cache.cache_dir()
+    plan = load_plan(_plan_path(workspace))  # the folder exists, a plan cached
+    journal.append_entry(plan, make("q000000000"))
+    past = time.time() - 60
+    os.utime(sidecar(plan), (past, past))
+    cached = _cache_files(folder)
+    monkeypatch.setattr(os, "replace", _fail_replace)  # as on Windows with the file open
+    path = _plan_path(workspace)
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert load_plan(path).key == "kh160"
+    assert [e.id for e in journal_read.read_journal(plan).entries] == ["q000000000"]
+    assert _cache_files(folder) == cached  # no .tmp file, no new entry
+    assert not cachefiles.write(folder / "thu.plan", b"x")
+
+
+def test_a_damaged_cache_file_is_a_miss(workspace: Path) -> None:
+    path = _plan_path(workspace)
+    load_plan(path)
+    target = plan_cache._entry(plan_cache._key(path))
+    data = bytearray(target.read_bytes())
+    data[-5] ^= 0xFF
+    target.write_bytes(bytes(data))
+    assert plan_cache.get(path, path.read_bytes()) is None
+    assert load_plan(path).key == "kh160"
+
+
+@pytest.mark.parametrize("args", [
+    ("report", "--ky", "quý IV/2025", "--ngay", "20/11/2025", "-d", "json"),
+    ("report", "--ky", "quý 7/2025"),  # fails: an unknown period
+    ("list", "--don-vi", "MTTQ"),
+])
+def test_a_command_puts_the_collector_back(workspace: Path, cli: Runner,
+                                           args: tuple[str, ...]) -> None:
+    assert gc.isenabled()
+    cli(*args)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cli(*args)
+        assert not gc.isenabled()  # put back as it was, not simply turned on
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_paused_while_a_command_runs(workspace: Path, cli: Runner,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kehoach_cli.plan import workspace as workspace_module
+
+    seen: list[bool] = []
+    real = load_plan
+
+    def spy(path: Path) -> Any:
+        seen.append(gc.isenabled())
+        return real(path)
+
+    monkeypatch.setattr(workspace_module, "load_plan", spy)
+    assert cli("list").code == 0
+    assert seen == [False] and gc.isenabled()
+
+
+assert sys.version_info >= (3, 11)
