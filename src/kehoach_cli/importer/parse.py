@@ -80,6 +80,7 @@ _PLACE_DATE = re.compile(
     r"^(?P<place>[^,]{2,60}),\s*ngày\s+(?P<d>\S+)\s+tháng\s+(?P<m>\S+)\s+năm\s+(?P<y>\S+?)\.?$",
     re.IGNORECASE,
 )
+_SUBJECT_LINE = re.compile(r"(?:^|\s)V/v\s*:?\s*(?P<t>\S.*)$")
 _SIGN = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|Q/)\s*\S", re.IGNORECASE)
 _PREAMBLE_START = re.compile(r"^(?:thuc hien|can cu|de |nham |trien khai|qua |theo )")
 _SKIP_HEADER = {"dang cong san viet nam", "cong hoa xa hoi chu nghia viet nam",
@@ -264,9 +265,7 @@ class Parser:
                           f"trích yếu gồm {len(self.draft.trich_yeu)} {self.unit} liền nhau: "
                           "hãy kiểm tra chỗ kết thúc của trích yếu")
         else:
-            self.draft.notes.append(Note(self.lines[0].no if self.lines else 1,
-                                         "không thấy tên loại văn bản (“KẾ HOẠCH”) làm tiêu đề: "
-                                         "trích yếu để trống, hãy điền tay"))
+            start = self._untitled_header()
         for i in range(start, len(self.lines)):
             line = self.lines[i]
             if self._is_part_start(line):
@@ -275,6 +274,40 @@ class Parser:
                 continue
             self.draft.mo_dau.append((line.no, line.text))
         return len(self.lines)
+
+    def _untitled_header(self) -> int:
+        """A document without a type title: a công văn ("V/v …" under its number gives the
+        subject), or an appendix whose capitalised heading ("DANH MỤC NHIỆM VỤ …") does.
+        Returns where the preamble starts."""
+        end = next((i for i, line in enumerate(self.lines) if self._is_part_start(line)),
+                   len(self.lines))
+        for i, line in enumerate(self.lines[:end]):
+            match = _SUBJECT_LINE.search(line.text)
+            if match:
+                for before in self.lines[:i]:
+                    self._header_line(before)
+                self.draft.loai_van_ban = "Công văn"
+                self.draft.trich_yeu = [match.group("t").strip()]
+                self.draft.trich_yeu_no = line.no
+                self.note(line, "văn bản không có tên loại “KẾ HOẠCH” mà có dòng “V/v”: đọc là "
+                                "công văn, trích yếu lấy từ dòng “V/v”")
+                return i + 1
+        for i, line in enumerate(self.lines[:end]):
+            letters = [ch for ch in line.text if ch.isalpha()]
+            if (len(line.text.split()) >= 6 and letters and all(ch.isupper() for ch in letters)
+                    and not line.in_table and fold(line.text) not in _SKIP_HEADER):
+                for before in self.lines[:i]:
+                    self._header_line(before)
+                self.draft.trich_yeu = [line.text]
+                self.draft.trich_yeu_no = line.no
+                self.note(line, "văn bản không có tên loại (“KẾ HOẠCH”) làm tiêu đề: trích yếu "
+                                "lấy từ dòng tiêu đề viết hoa này, loại văn bản để là Kế hoạch; "
+                                "hãy kiểm tra `loai_van_ban` và `trich_yeu`")
+                return i + 1
+        self.draft.notes.append(Note(self.lines[0].no if self.lines else 1,
+                                     "không thấy tên loại văn bản (“KẾ HOẠCH”) làm tiêu đề: "
+                                     "trích yếu để trống, hãy điền tay"))
+        return 0
 
     def _is_part_start(self, line: Line) -> bool:
         if line.in_table:
@@ -447,7 +480,7 @@ class Parser:
         the plan assigns by sentences only, see `_sentence_org_items`)."""
         numbered = None if line.bullet else _numbered(line.text)
         text = numbered[1] if numbered else line.text
-        if fold(text).startswith(("tren day la", "trong qua trinh")):
+        if fold(text).startswith(("tren day la", "trong qua trinh")) or _is_closing_formula(text):
             self.note(line, "đoạn kết của phần tổ chức thực hiện: chưa đưa vào danh sách")
             return
         lead = _body_lead(text)
@@ -510,8 +543,9 @@ class Parser:
         section, implicit = self.section, self.implicit
         if section is not None and implicit is not None and not section.tasks:
             # A group with no sub-items is a task of its own, numbered like the group.
-            if not implicit.content and section.tieu_de:
-                implicit.content.append(section.tieu_de)
+            if section.tieu_de and (not implicit.content or section.tieu_de.endswith((".", ";"))):
+                # A numbered item written as a sentence is the task itself, not a title over it.
+                implicit.content.insert(0, section.tieu_de)
             section.tasks.append(implicit)
         if section is not None and section.tasks:
             self.draft.sections.append(section)
@@ -534,6 +568,9 @@ class Parser:
         task = self.task
         if task is None:
             self.note(line, "đoạn văn trước mục đánh số đầu tiên: chưa đưa vào")
+            return
+        if _is_closing_formula(text):
+            self.note(line, "đoạn kết của văn bản: chưa đưa vào")
             return
         labelled = _labels_in(text)
         if labelled:
@@ -657,6 +694,12 @@ def _table_task(ma: str, item: TableTask) -> DraftTask:
     return task
 
 
+def _is_closing_formula(text: str) -> bool:
+    """The document's last sentence: "Trên đây là Kế hoạch …./.", "… xin thông báo để … biết,
+    thực hiện./." (Vietnamese documents end their text with "./.")."""
+    return text.rstrip().endswith("./.") or fold(text).startswith("tren day la")
+
+
 def _body_lead(text: str) -> tuple[str, str] | None:
     """(body, duties) when `text` opens with a body's name: "Ủy ban nhân dân phường: …", or is
     a body's name alone as a heading ("Ban Thường trực Ủy ban MTTQ Việt Nam xã")."""
@@ -715,7 +758,7 @@ def _looks_like_label(text: str) -> bool:
 
 def _roman(line: Line) -> re.Match[str] | None:
     match = _ROMAN.match(line.text)
-    if match and match.group("r") in _ROMANS:
+    if match and match.group("r") in _ROMANS and not line.text[:3].casefold() == "v/v":
         return match
     return None
 

@@ -36,7 +36,7 @@ _HEAD_PHRASES = (
     "cong doan", "tieu ban", "bo phan", "co quan", "don vi", "lanh dao", "bi thu", "pho bi thu",
     "thanh vien", "uy vien", "dai dien", "benh vien", "truong ", "pho truong", "hop tac xa",
     "cuc ", "chi cuc", "vien ", "kho bac", "ngan hang", "bo ", "cac to chuc", "to chuc ",
-    "doan the", "nguoi dung dau", "bi thu",
+    "doan the", "nguoi dung dau", "doanh nghiep", "dia phuong", "tong cuc", "hoc vien", "dai hoc",
 )
 _ARTICLE = re.compile(r"^(?:các|những|toàn thể|mỗi|từng)\s+", re.IGNORECASE)
 _LEAD = re.compile(r"^(?P<who>.+?)\s+(?i:chủ trì)\b[\s,;]*(?:(?:và\s+)?phối hợp\s+(?:với|cùng)?\s*"

@@ -33,23 +33,52 @@ def split_names(text: str) -> list[list[str]]:
     groups = []
     for part in re.split(r"\s*;\s*", text):
         items: list[str] = []
-        for item in (i.strip() for i in re.split(r"\s*,\s*", part)):
-            if item and items and _continues(item):
-                items[-1] += ", " + item  # "Các sở, ban, ngành"; "Phó Chủ tịch, phụ trách ..."
-            elif item:
-                items.append(item)
+        for piece in re.split(r"\s*,\s*", part):
+            for item in _repeated_head(piece.strip()):
+                if items and _continues(items[-1], item):
+                    items[-1] += ", " + item  # "Các sở, ban, ngành"; "Phó Chủ tịch, phụ trách …"
+                elif item:
+                    items.append(item)
         if items:
             groups.append(items)
     return groups
 
 
-def _continues(item: str) -> bool:
-    """Whether a comma item goes on with the name before it rather than naming a body: it
-    starts in lower case with a word that does not begin a name ("ban, ngành", "thành phố",
-    "phụ trách lĩnh vực ...")."""
-    if not item[:1].islower():
+# Words of the administrative series written as one group: "các sở, ban, ngành", "các bộ,
+# ngành, địa phương", "UBND các huyện, thành phố".
+_SERIES = ("so", "ban", "nganh", "bo", "dia phuong", "doan the", "co quan", "don vi", "to chuc",
+           "huyen", "thanh pho", "thi xa", "xa", "phuong", "thi tran", "cap", "hoi", "doan")
+
+
+def _generic(name: str) -> bool:
+    """A class of bodies rather than one named body: "Các bộ", "UBND các huyện", "bộ"."""
+    return name[:1].islower() or any(fold(w) in {"cac", "nhung"} for w in name.split())
+
+
+def _continues(previous: str, item: str) -> bool:
+    """Whether a comma item goes on with the name before it rather than naming a body: a
+    word of the series after a class of bodies ("Các sở, ban, ngành"), or words that do not
+    begin a name ("Phó Chủ tịch Thường trực, phụ trách lĩnh vực …")."""
+    if not item[:1].islower() or _ARTICLE.match(item):
         return False
-    return len(item.split()) == 1 or not starts_like_body(item)
+    key = fold(item)
+    if any(key == w or key.startswith(w + " ") for w in _SERIES):
+        return _generic(previous)
+    return not starts_like_body(item)
+
+
+def _repeated_head(item: str) -> list[str]:
+    """"Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ" (two names with no comma
+    between) is split where the first word of the name comes again, capitalised."""
+    words = item.split()
+    if len(words) < 4 or not words[0][:1].isupper():
+        return [item]
+    cuts = [i for i in range(2, len(words)) if words[i] == words[0]
+            and fold(words[i - 1]) not in {"va", "cua", "thuoc", "voi", "cac", "truc"}]
+    if not cuts:
+        return [item]
+    bounds = [0, *cuts, len(words)]
+    return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 @dataclass
