@@ -758,7 +758,7 @@ def _looks_like_label(text: str) -> bool:
 
 def _roman(line: Line) -> re.Match[str] | None:
     match = _ROMAN.match(line.text)
-    if match and match.group("r") in _ROMANS and not line.text[:3].casefold() == "v/v":
+    if match and match.group("r") in _ROMANS and line.text[:3].casefold() != "v/v":
         return match
     return None
 

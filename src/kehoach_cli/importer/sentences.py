@@ -28,16 +28,24 @@ VERBS = re.compile(
 )
 ASSIGN = re.compile(r"^(?:giao(?: cho)?|đề nghị|yêu cầu|các đồng chí|đồng chí)\s+", re.IGNORECASE)
 # Head nouns that begin a body's (or a person's) name, folded; "các" may come before them.
-_HEAD_PHRASES = (
+_ORGANISATIONS = ("to chuc chinh tri", "to chuc thanh vien", "to chuc dang", "to chuc doan",
+                  "to chuc hoi", "to chuc co lien quan", "to chuc cong doan")
+_HEAD_PHRASES = (*_ORGANISATIONS,
     "ban ", "uy ban", "hoi ", "hoi dong", "doan ", "so ", "phong ", "mat tran", "cong an",
     "quan su", "van phong", "trung tam", "thu truong", "chu tich", "pho chu tich", "giam doc",
     "pho giam doc", "dong chi", "d/c", "chi bo", "chi uy", "dang uy", "dang bo", "khoi ", "to ",
     "tram ", "can bo", "chuyen vien", "cong chuc", "thuong truc", "thuong vu", "lien doan",
-    "cong doan", "tieu ban", "bo phan", "co quan", "don vi", "lanh dao", "bi thu", "pho bi thu",
+    "cong doan", "tieu ban", "bo phan", "co quan", "don vi", "bi thu", "pho bi thu",
     "thanh vien", "uy vien", "dai dien", "benh vien", "truong ", "pho truong", "hop tac xa",
-    "cuc ", "chi cuc", "vien ", "kho bac", "ngan hang", "bo ", "cac to chuc", "to chuc ",
-    "doan the", "nguoi dung dau", "doanh nghiep", "dia phuong", "tong cuc", "hoc vien", "dai hoc",
+    "lanh dao cac", "lanh dao uy ban",
+    "cuc ", "chi cuc", "vien ", "kho bac", "ngan hang", "bo ", "doan the", "nguoi dung dau",
+    "doanh nghiep", "dia phuong", "tong cuc", "hoc vien", "dai hoc",
 )
+# Words that begin like a body's name but start an activity: "Hội nghị", "Ban hành", "Tổ chức
+# hội nghị", "Phòng, chống".
+_NOT_BODY = ("hoi nghi", "hoi thi", "hoi thao", "hoi dien", "hoi cho", "ban hanh", "bo sung",
+             "bo tri", "phong chong", "phong ngua", "to chuc ", "doan ket", "van dong",
+             "chu tich ho chi minh")
 _ARTICLE = re.compile(r"^(?:các|những|toàn thể|mỗi|từng)\s+", re.IGNORECASE)
 _LEAD = re.compile(r"^(?P<who>.+?)\s+(?i:chủ trì)\b[\s,;]*(?:(?:và\s+)?phối hợp\s+(?:với|cùng)?\s*"
                    r"(?P<with>.+?))?(?=\s+(?:tham mưu|tổ chức(?! có liên quan| chính trị| thành viên)"
@@ -56,6 +64,8 @@ def starts_like_body(text: str) -> bool:
     if len(letters) > 1 and letters.isupper():
         return True  # an acronym: UBND, MTTQ, HĐND
     key = " ".join(re.sub(r"[^\w/]+", " ", fold(bare)).split()) + " "
+    if key.startswith(_NOT_BODY) and not key.startswith(_ORGANISATIONS):
+        return False
     return key.startswith(_HEAD_PHRASES)
 
 

@@ -13,6 +13,7 @@ words: "Hội Người cao tuổi" -> HNCT); approximate or ambiguous matches ar
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -78,7 +79,7 @@ def _repeated_head(item: str) -> list[str]:
     if not cuts:
         return [item]
     bounds = [0, *cuts, len(words)]
-    return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [" ".join(words[a:b]) for a, b in pairwise(bounds)]
 
 
 @dataclass
