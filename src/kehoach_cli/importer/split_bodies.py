@@ -13,9 +13,9 @@ words: "Hội Người cao tuổi" -> HNCT); approximate or ambiguous matches ar
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from kehoach_cli.importer.sentences import starts_like_body
 from kehoach_cli.plan.bodies import Registry, Tier, name_key
