@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 TIME = "thoi_gian"
 PRODUCT = "san_pham"  # "Kết quả:", "Sản phẩm:": kept in the task's note
-GROUP_LABEL = "nhom"  # "Cơ quan chủ trì, phối hợp:" whose parts follow as a) b) lines
+GROUP_LABEL = "nhom"
+# How a role was found when no label line gave it: a body's name over its duties, a sentence.
+FROM_HEADING, FROM_SENTENCE = "tên đơn vị đứng đầu đoạn", "câu giao việc"  # "Cơ quan chủ trì, phối hợp:" whose parts follow as a) b) lines
 _LABELS: dict[str, str] = {}
 for _key, _spellings in {
     Role.CHI_DAO.value: (
@@ -119,6 +121,7 @@ class DraftTask:
     roles: dict[str, RawRole] = field(default_factory=dict)  # Role value or TIME -> raw line
     ghi_chu: list[str] = field(default_factory=list)
     pending: str | None = None  # a label whose value follows as bullets
+    body_block: bool = False  # its body is named over it: what follows are its duties
 
     def has_labels(self) -> bool:
         return bool(self.roles)
@@ -184,8 +187,8 @@ def _part_of(title: str) -> Part:
         return Part.PURPOSE
     tasks = any(word in key for word in ("noi dung", "nhiem vu", "giai phap", "hoat dong",
                                          "cong viec", "chuong trinh", "lo trinh", "tien do"))
-    if key.startswith(("to chuc thuc hien", "trach nhiem", "phan cong")) and (
-            not tasks or key.startswith(("phan cong nhiem vu", "to chuc thuc hien"))):
+    if key.startswith("to chuc thuc hien") or (
+            key.startswith(("trach nhiem", "phan cong")) and not tasks):
         return Part.ORG
     if tasks:
         return Part.TASKS
@@ -216,6 +219,12 @@ class Parser:
         self.heading: str | None = None  # "Thuộc mục 1.1: …" for tasks 1.1.x
         self.roman_any = any(_roman(line) for line in lines if not line.in_table)
         self.roman: str | None = None  # the Roman numeral of the current part
+        # "III." before the numbers of a second tasks part ("III. PHÂN CÔNG NHIỆM VỤ" after
+        # "II. NỘI DUNG"), whose "1.", "2." would repeat the first part's.
+        self.prefix = ""
+        self.letters = 0  # lettered body blocks under the current task
+        self.letter_base: str | None = None
+        self.body_block: DraftTask | None = None
         self.part_title: str | None = None
         self.org: DraftSection | None = None  # tasks of "Tổ chức thực hiện", body by body
         self.org_task: DraftTask | None = None
@@ -233,6 +242,7 @@ class Parser:
         self._close_org()
         self._sentence_org_items()
         for section in self.draft.sections:
+            _split_by_subject(section, self.draft.notes)
             _share_role_blocks(section, self.draft.notes)
             _unique_ids(section, self.draft.notes)
         return self.draft
@@ -436,6 +446,7 @@ class Parser:
         self._close_org()
         self.roman, self.part_title = match.group("r"), match.group("t").strip()
         self.part = _part_of(match.group("t"))
+        self.prefix = f"{self.roman}." if self.part is Part.TASKS and self.draft.sections else ""
         if self.part is Part.OTHER:
             self.note(line, f"phần “{line.text}” chưa nhận ra (không phải mục đích, nội dung "
                             "hay tổ chức thực hiện): nội dung của phần này chưa đưa vào")
@@ -501,7 +512,7 @@ class Parser:
         count = len(self.org.tasks) + 1
         ma = f"{self.org.ma}.{number if number and number.isdigit() else count}"
         task = DraftTask(ma, line.no, [duties] if duties else [])
-        task.roles[Role.THAM_MUU.value] = RawRole(line.no, "Tổ chức thực hiện", body)
+        task.roles[Role.THAM_MUU.value] = RawRole(line.no, FROM_HEADING, body)
         self.org.tasks.append(task)
         self.org_task = task
 
@@ -518,7 +529,8 @@ class Parser:
         that give work in a sentence ("Giao Công an tỉnh chủ trì …") are tasks too."""
         from kehoach_cli.importer.sentences import roles_in_sentence
 
-        if any(task.roles for task in self.draft.tasks() if not task.ma[:1].isalpha()):
+        if any(raw.label not in (FROM_HEADING, FROM_SENTENCE)
+               for task in self.draft.tasks() for raw in task.roles.values()):
             return
         by_ma = {section.ma: section for section in self.draft.sections}
         for roman, line, text in self.org_sentences:
@@ -531,7 +543,7 @@ class Parser:
                 self.draft.sections.append(section)
             task = DraftTask(f"{roman}.{len(section.tasks) + 1}", line.no, [text])
             for key, value in roles.items():
-                task.roles[key] = RawRole(line.no, "câu", value)
+                task.roles[key] = RawRole(line.no, FROM_SENTENCE, value)
             section.tasks.append(task)
             self.draft.to_chuc = [(no, t) for no, t in self.draft.to_chuc if no != line.no]
             self.note(line, "đơn vị được đọc từ câu giao việc trong phần tổ chức thực hiện: "
@@ -563,7 +575,12 @@ class Parser:
         elif lettered and _labels_in(lettered.group("t")) and self.task is not None:
             text, lettered = lettered.group("t"), None
         if numbered:
+            self.letters, self.letter_base = 0, None
             self._numbered_line(line, *numbered)
+            return
+        if lettered and self.task is not None and not self.task.roles.keys() - {
+                Role.THAM_MUU.value} and (lead := _body_lead(lettered.group("t"))) is not None:
+            self._lettered_body(line, *lead)
             return
         task = self.task
         if task is None:
@@ -583,12 +600,35 @@ class Parser:
             self._task_text(line, task, text, lettered is not None)
 
     def _numbered_line(self, line: Line, number: str, rest: str) -> None:
+        lead = _body_lead(rest)
         if "." not in number:
             self._close_section()
-            self.section = DraftSection(number, line.no, rest.rstrip(":").strip())
-            self.implicit = self.task = DraftTask(number, line.no)
-            return
-        self._new_task(line, number, rest)
+            title = lead[0] if lead else rest.rstrip(":").strip()
+            self.section = DraftSection(self.prefix + number, line.no, title)
+            self.implicit = self.task = DraftTask(self.prefix + number, line.no,
+                                                  [lead[1]] if lead and lead[1] else [])
+        else:
+            self._new_task(line, self.prefix + number, lead[1] if lead else rest)
+        if lead is not None:
+            # "1. Công an tỉnh" over its duties: a task of that body, as "Tổ chức thực hiện"
+            # body by body is.
+            assert self.task is not None
+            self.task.roles[Role.THAM_MUU.value] = RawRole(line.no, FROM_HEADING, lead[0])
+            self.task.body_block = True
+            self.letters = 0
+            self.body_block = self.task
+
+    def _lettered_body(self, line: Line, body: str, duties: str) -> None:
+        """"a) Tổ đảng ở Thường trực Ủy ban …" over its duties, inside a task: a task of that
+        body, numbered under the task ("2.2.1")."""
+        assert self.task is not None
+        base = self.letter_base if self.letter_base else self.task.ma
+        self.letters += 1
+        self.letter_base = base
+        self._new_task(line, f"{base}.{self.letters}", duties)
+        assert self.task is not None
+        self.task.roles[Role.THAM_MUU.value] = RawRole(line.no, FROM_HEADING, body)
+        self.task.body_block = True
 
     def _label_line(self, line: Line, task: DraftTask,
                     labelled: list[tuple[str, str, str]]) -> None:
@@ -610,7 +650,9 @@ class Parser:
             task.roles.setdefault(Role.CHU_TRI.value, raw)
 
     def _task_text(self, line: Line, task: DraftTask, text: str, lettered: bool) -> None:
-        if _looks_like_label(text):
+        if task.body_block and not task.roles.keys() - {Role.THAM_MUU.value, TIME}:
+            (task.cac_y if task.content else task.content).append(text)
+        elif _looks_like_label(text):
             self.note(line, f"dòng “{text[:60]}” giống dòng phân công nhưng nhãn chưa nhận ra: "
                             "đã ghi vào ghi_chu")
             task.ghi_chu.append(text)
@@ -628,7 +670,8 @@ class Parser:
             task.content.append(text)
 
     def _new_task(self, line: Line, number: str, rest: str) -> None:
-        group = number.split(".")[0]
+        local = number[len(self.prefix):] if number.startswith(self.prefix) else number
+        group = self.prefix + local.split(".")[0]
         if self.section is None or self.section.ma != group:
             if self.section is not None and self.section.ma != group:
                 self.note(line, f"nhiệm vụ {number} nằm trong mục {self.section.ma}: "
@@ -645,7 +688,7 @@ class Parser:
                 self.note(line, f"mục {group} có đoạn nội dung riêng trước nhiệm vụ {number}: "
                                 f"đã ghi thành nhiệm vụ “{group}”, hãy kiểm tra")
         parent = self.task
-        depth = number.count(".")
+        depth = local.count(".")
         if (depth >= 2 and parent is not None and parent.ma == number.rsplit(".", 1)[0]
                 and not parent.roles and not parent.cac_y and parent in self.section.tasks):
             # "1.1.1" under a heading "1.1": the heading is not a task of its own.
@@ -716,6 +759,31 @@ def _body_lead(text: str) -> tuple[str, str] | None:
             and not VERBS.search(" " + bare + " ")):
         return bare, ""
     return None
+
+
+def _split_by_subject(section: DraftSection, notes: list[Note]) -> None:
+    """A task without role lines whose bullets each open with a different body ("- Tổ đảng ở
+    … tuyên truyền …", "- Đảng đoàn Quốc hội phối hợp …") is one task per bullet, each of
+    its body."""
+    from kehoach_cli.importer.sentences import subject
+
+    out: list[DraftTask] = []
+    for task in section.tasks:
+        subjects = [subject(item) for item in task.cac_y]
+        if task.roles or len(task.cac_y) < 2 or not all(subjects) or len(set(subjects)) < 2:
+            out.append(task)
+            continue
+        heading = " ".join(task.content)
+        for k, (item, who) in enumerate(zip(task.cac_y, subjects, strict=True), start=1):
+            part = DraftTask(f"{task.ma}.{k}", task.no, [item], ghi_chu=list(task.ghi_chu))
+            if heading:
+                part.ghi_chu.insert(0, f"Thuộc mục {task.ma}: {heading}")
+            part.roles[Role.THAM_MUU.value] = RawRole(task.no, FROM_SENTENCE, who or "")
+            out.append(part)
+        notes.append(Note(task.no, f"nhiệm vụ {task.ma}: mỗi gạch đầu dòng giao cho một đơn vị "
+                                   f"khác nhau, đã tách thành {len(task.cac_y)} nhiệm vụ "
+                                   f"{task.ma}.1…, hãy kiểm tra"))
+    section.tasks[:] = out
 
 
 def _share_role_blocks(section: DraftSection, notes: list[Note]) -> None:
