@@ -37,7 +37,7 @@ _HEAD_PHRASES = (*_ORGANISATIONS,
     "tram ", "can bo", "chuyen vien", "cong chuc", "thuong truc", "thuong vu", "lien doan",
     "cong doan", "tieu ban", "bo phan", "co quan", "don vi", "bi thu", "pho bi thu",
     "thanh vien", "uy vien", "dai dien", "benh vien", "truong ", "pho truong", "hop tac xa",
-    "lanh dao cac", "lanh dao uy ban",
+
     "cuc ", "chi cuc", "vien ", "kho bac", "ngan hang", "bo ", "doan the", "nguoi dung dau",
     "doanh nghiep", "dia phuong", "tong cuc", "hoc vien", "dai hoc",
 )
@@ -66,6 +66,8 @@ def starts_like_body(text: str) -> bool:
     key = " ".join(re.sub(r"[^\w/]+", " ", fold(bare)).split()) + " "
     if key.startswith(_NOT_BODY) and not key.startswith(_ORGANISATIONS):
         return False
+    if key.startswith("lanh dao "):  # "Lãnh đạo Ban Dân nguyện", not "Lãnh đạo, chỉ đạo"
+        return starts_like_body(bare.split(None, 2)[2] if len(bare.split()) > 2 else "")
     return key.startswith(_HEAD_PHRASES)
 
 
@@ -78,7 +80,7 @@ def subject(text: str) -> str | None:
     if verb is None:
         return None
     who = bare[: verb.start()].strip(" ,;:")
-    return who if who and len(who.split()) <= 40 else None
+    return who if who and len(who.split()) <= 60 else None
 
 
 def roles_in_sentence(text: str) -> dict[str, str]:

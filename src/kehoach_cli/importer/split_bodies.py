@@ -34,7 +34,8 @@ def split_names(text: str) -> list[list[str]]:
     groups = []
     for part in re.split(r"\s*;\s*", text):
         items: list[str] = []
-        for piece in re.split(r"\s*,\s*", part):
+        # "," then a space separates; "KH,CN&MT" is one abbreviation.
+        for piece in re.split(r"\s*,(?=\s|$)\s*", part):
             for item in _repeated_head(piece.strip()):
                 if items and _continues(items[-1], item):
                     items[-1] += ", " + item  # "Các sở, ban, ngành"; "Phó Chủ tịch, phụ trách …"
@@ -60,8 +61,11 @@ def _continues(previous: str, item: str) -> bool:
     """Whether a comma item goes on with the name before it rather than naming a body: a
     word of the series after a class of bodies ("Các sở, ban, ngành"), or words that do not
     begin a name ("Phó Chủ tịch Thường trực, phụ trách lĩnh vực …")."""
-    if not item[:1].islower() or _ARTICLE.match(item):
+    if _ARTICLE.match(item):
         return False
+    if not item[:1].islower():
+        # "Ủy ban Tài chính, Ngân sách": capitalised words that begin no name go on with it.
+        return not starts_like_body(item) and len(item.split()) <= 3 and not item.isupper()
     key = fold(item)
     if any(key == w or key.startswith(w + " ") for w in _SERIES):
         return _generic(previous)
