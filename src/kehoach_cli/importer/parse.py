@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 TIME = "thoi_gian"
 PRODUCT = "san_pham"  # "Kết quả:", "Sản phẩm:": kept in the task's note
 GROUP_LABEL = "nhom"
+CONTENT_LABEL = "noi_dung"  # "1. Nội dung, biện pháp" over the task's points
 # How a role was found when no label line gave it: a body's name over its duties, a sentence.
 FROM_HEADING, FROM_SENTENCE = "tên đơn vị đứng đầu đoạn", "câu giao việc"  # "Cơ quan chủ trì, phối hợp:" whose parts follow as a) b) lines
 _LABELS: dict[str, str] = {}
@@ -61,6 +62,9 @@ for _key, _spellings in {
     ),
     PRODUCT: ("ket qua", "san pham", "ket qua dat duoc", "san pham dau ra", "ket qua san pham",
               "san pham ket qua", "hinh thuc san pham"),
+    CONTENT_LABEL: ("noi dung bien phap", "noi dung va bien phap", "noi dung giai phap",
+                    "noi dung thuc hien", "noi dung cong viec", "noi dung nhiem vu", "bien phap",
+                    "giai phap", "nhiem vu giai phap", "noi dung hoat dong"),
     GROUP_LABEL: ("co quan chu tri phoi hop", "don vi chu tri phoi hop", "co quan thuc hien phoi hop",
                   "co quan chu tri va phoi hop", "don vi chu tri va phoi hop"),
 }.items():
@@ -82,6 +86,7 @@ _PLACE_DATE = re.compile(
     r"^(?P<place>[^,]{2,60}),\s*ngày\s+(?P<d>\S+)\s+tháng\s+(?P<m>\S+)\s+năm\s+(?P<y>\S+?)\.?$",
     re.IGNORECASE,
 )
+_LETTER_PART = re.compile(r"^(?P<l>[A-H])\s*[.)]\s+(?P<t>[^a-zđàáảãạăâèéêìíòóôơùúưỳý]{4,})$")
 _SUBJECT_LINE = re.compile(r"(?:^|\s)V/v\s*:?\s*(?P<t>\S.*)$")
 _SIGN = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|Q/)\s*\S", re.IGNORECASE)
 _PREAMBLE_START = re.compile(r"^(?:thuc hien|can cu|de |nham |trien khai|qua |theo )")
@@ -217,7 +222,11 @@ class Parser:
         self.sign_step = 0
         self.tables_noted: set[int] = set()
         self.heading: str | None = None  # "Thuộc mục 1.1: …" for tasks 1.1.x
-        self.roman_any = any(_roman(line) for line in lines if not line.in_table)
+        # Lettered parts ("A. MỤC ĐÍCH, YÊU CẦU", "B. NỘI DUNG, NHIỆM VỤ …") over Roman groups.
+        self.lettered = len({m.group("l") for line in lines if not line.in_table
+                             and (m := _LETTER_PART.match(line.text))} & {"A", "B", "C"}) >= 2
+        self.roman_any = self.lettered or any(_roman(line) for line in lines if not line.in_table)
+        self.letter: str | None = None
         self.roman: str | None = None  # the Roman numeral of the current part
         # "III." before the numbers of a second tasks part ("III. PHÂN CÔNG NHIỆM VỤ" after
         # "II. NỘI DUNG"), whose "1.", "2." would repeat the first part's.
@@ -322,6 +331,8 @@ class Parser:
     def _is_part_start(self, line: Line) -> bool:
         if line.in_table:
             return line.table in self.task_tables
+        if self.lettered:
+            return _LETTER_PART.match(line.text) is not None
         if self.roman_any:
             return _roman(line) is not None
         return _numbered(line.text) is not None and not line.bullet
@@ -439,17 +450,39 @@ class Parser:
         return False
 
     def _part_heading(self, line: Line) -> bool:
+        letter = _LETTER_PART.match(line.text) if self.lettered else None
         match = _roman(line)
-        if not match:
+        if letter is None and match is not None and self.lettered:
+            return self._roman_group(line, match)
+        if letter is None and match is None:
             return False
         self._close_section()
         self._close_org()
-        self.roman, self.part_title = match.group("r"), match.group("t").strip()
-        self.part = _part_of(match.group("t"))
-        self.prefix = f"{self.roman}." if self.part is Part.TASKS and self.draft.sections else ""
+        if letter is not None:
+            self.letter, self.roman = letter.group("l"), None
+            self.part_title = letter.group("t").strip()
+            self.prefix = f"{self.letter}."
+        elif match is not None:
+            self.roman, self.part_title = match.group("r"), match.group("t").strip()
+            self.prefix = f"{self.roman}." if _part_of(self.part_title) is Part.TASKS \
+                and self.draft.sections else ""
+        self.part = _part_of(self.part_title or "")
         if self.part is Part.OTHER:
             self.note(line, f"phần “{line.text}” chưa nhận ra (không phải mục đích, nội dung "
                             "hay tổ chức thực hiện): nội dung của phần này chưa đưa vào")
+        return True
+
+    def _roman_group(self, line: Line, match: re.Match[str]) -> bool:
+        """A Roman heading inside a lettered part: in the tasks part, a group that is itself a
+        task ("B. … / I. CÔNG TÁC QUÁN TRIỆT" over its "1. Nội dung", "2. Cơ quan chủ trì"…)."""
+        if self.part is not Part.TASKS:
+            return False
+        self._close_section()
+        number = self.prefix + str(_ROMANS[match.group("r")])
+        title = match.group("t").strip()
+        self.section = DraftSection(number, line.no, title)
+        self.implicit = self.task = DraftTask(number, line.no, [title])
+        self.letters, self.letter_base = 0, None
         return True
 
     def _signature(self, line: Line) -> bool:
@@ -504,11 +537,11 @@ class Parser:
             return
         self.org_task = None
         self.draft.to_chuc.append((line.no, text))
-        self.org_sentences.append((self.roman or "", line, text))
+        self.org_sentences.append((self.roman or self.letter or "", line, text))
 
     def _org_task(self, line: Line, number: str | None, body: str, duties: str) -> None:
         if self.org is None:
-            self.org = DraftSection(self.roman or "TC", line.no, self.part_title)
+            self.org = DraftSection(self.roman or self.letter or "TC", line.no, self.part_title)
         count = len(self.org.tasks) + 1
         ma = f"{self.org.ma}.{number if number and number.isdigit() else count}"
         task = DraftTask(ma, line.no, [duties] if duties else [])
@@ -633,6 +666,11 @@ class Parser:
     def _label_line(self, line: Line, task: DraftTask,
                     labelled: list[tuple[str, str, str]]) -> None:
         for role, label, value in labelled:
+            if role == CONTENT_LABEL:
+                if value:
+                    task.cac_y.append(value)
+                task.pending = None
+                continue
             if role == PRODUCT:
                 task.ghi_chu.append(f"{label}: {value}")
                 task.pending = None
@@ -706,7 +744,12 @@ class Parser:
 
 def _labels_in(text: str) -> list[tuple[str, str, str]]:
     """The labelled parts of a line: one label, or several joined by ";" ("Chủ trì: …;
-    phối hợp: …")."""
+    phối hợp: …"), or a label alone over the lines that give its value ("a) Cơ quan chủ trì",
+    "1. Nội dung, biện pháp")."""
+    if ":" not in text:
+        bare = text.strip().rstrip(".")
+        found = label_of(bare + ":")
+        return [found] if found and len(bare) <= 60 else []
     single = label_of(text)
     pieces = re.split(r"\s*;\s*(?=[^;:]{2,40}:)", text)
     if len(pieces) > 1:
