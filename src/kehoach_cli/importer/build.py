@@ -15,7 +15,7 @@ from kehoach_cli.importer.parse import TIME, Draft, DraftTask, Note
 from kehoach_cli.importer.refs import Citation, bare_numbers, find_citations
 from kehoach_cli.importer.sentences import ASSIGN, VERBS, roles_in_sentence
 from kehoach_cli.importer.split_bodies import BodyMatcher, split_names
-from kehoach_cli.importer.timeframes import read_timeframe
+from kehoach_cli.importer.timeframes import find_timeframe, read_timeframe
 from kehoach_cli.plan.bodies import Registry
 from kehoach_cli.plan.model import Body, Role
 from kehoach_cli.text import fold
@@ -173,6 +173,11 @@ class Builder:
                 self.flag(raw.no, read.doubt, (*path, "thoi_gian"))
             if read.written:
                 notes.insert(0, f"{raw.label}: {read.written}")
+        elif (found := find_timeframe(" ".join([*task.content, *task.cac_y]))) and isinstance(
+                (read := read_timeframe(found)).value, str):
+            out["thoi_gian"] = read.value
+            self.flag(task.no, f"nhiệm vụ {task.ma}: thời gian “{found}” đọc từ nội dung "
+                               "(không có dòng thời gian riêng), hãy kiểm tra", (*path, "thoi_gian"))
         else:
             self.flag(task.no, f"nhiệm vụ {task.ma} không ghi thời gian thực hiện", path)
         refs = self._refs(task, path)

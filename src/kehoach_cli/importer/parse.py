@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 TIME = "thoi_gian"
 PRODUCT = "san_pham"  # "Kết quả:", "Sản phẩm:": kept in the task's note
-GROUP_LABEL = "nhom"
+GROUP_LABEL = "nhom"  # "Cơ quan chủ trì, phối hợp:" whose parts follow as a) b) lines
 CONTENT_LABEL = "noi_dung"  # "1. Nội dung, biện pháp" over the task's points
 # How a role was found when no label line gave it: a body's name over its duties, a sentence.
-FROM_HEADING, FROM_SENTENCE = "tên đơn vị đứng đầu đoạn", "câu giao việc"  # "Cơ quan chủ trì, phối hợp:" whose parts follow as a) b) lines
+FROM_HEADING, FROM_SENTENCE = "tên đơn vị đứng đầu đoạn", "câu giao việc"
 _LABELS: dict[str, str] = {}
 for _key, _spellings in {
     Role.CHI_DAO.value: (
@@ -48,6 +48,7 @@ for _key, _spellings in {
     Role.CHU_TRI.value: (
         "don vi chu tri", "co quan chu tri", "chu tri", "don vi chu tri thuc hien",
         "co quan chu tri thuc hien", "co quan chu tri tham muu", "don vi chu tri tham muu",
+        "chu tri thuc hien", "chu tri tham muu",
         "co quan chu tri tham muu thuc hien", "don vi chiu trach nhiem", "co quan chiu trach nhiem",
     ),
     Role.PHOI_HOP.value: (
