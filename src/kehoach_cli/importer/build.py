@@ -173,10 +173,10 @@ class Builder:
                 self.flag(raw.no, read.doubt, (*path, "thoi_gian"))
             if read.written:
                 notes.insert(0, f"{raw.label}: {read.written}")
-        elif (found := find_timeframe(" ".join([*task.content, *task.cac_y]))) and isinstance(
-                (read := read_timeframe(found)).value, str):
+        elif (phrase := find_timeframe(" ".join([*task.content, *task.cac_y]))) and isinstance(
+                (read := read_timeframe(phrase)).value, str):
             out["thoi_gian"] = read.value
-            self.flag(task.no, f"nhiệm vụ {task.ma}: thời gian “{found}” đọc từ nội dung "
+            self.flag(task.no, f"nhiệm vụ {task.ma}: thời gian “{phrase}” đọc từ nội dung "
                                "(không có dòng thời gian riêng), hãy kiểm tra", (*path, "thoi_gian"))
         else:
             self.flag(task.no, f"nhiệm vụ {task.ma} không ghi thời gian thực hiện", path)

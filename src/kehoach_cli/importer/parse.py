@@ -308,7 +308,6 @@ class Parser:
                     self._header_line(before)
                 self.draft.loai_van_ban = "Công văn"
                 self.draft.trich_yeu = [match.group("t").strip()]
-                self.draft.trich_yeu_no = line.no
                 self.note(line, "văn bản không có tên loại “KẾ HOẠCH” mà có dòng “V/v”: đọc là "
                                 "công văn, trích yếu lấy từ dòng “V/v”")
                 return i + 1
@@ -319,7 +318,6 @@ class Parser:
                 for before in self.lines[:i]:
                     self._header_line(before)
                 self.draft.trich_yeu = [line.text]
-                self.draft.trich_yeu_no = line.no
                 self.note(line, "văn bản không có tên loại (“KẾ HOẠCH”) làm tiêu đề: trích yếu "
                                 "lấy từ dòng tiêu đề viết hoa này, loại văn bản để là Kế hoạch; "
                                 "hãy kiểm tra `loai_van_ban` và `trich_yeu`")
@@ -749,8 +747,8 @@ def _labels_in(text: str) -> list[tuple[str, str, str]]:
     "1. Nội dung, biện pháp")."""
     if ":" not in text:
         bare = text.strip().rstrip(".")
-        found = label_of(bare + ":")
-        return [found] if found and len(bare) <= 60 else []
+        alone = label_of(bare + ":")
+        return [alone] if alone and len(bare) <= 60 else []
     single = label_of(text)
     pieces = re.split(r"\s*;\s*(?=[^;:]{2,40}:)", text)
     if len(pieces) > 1:
