@@ -797,8 +797,11 @@ def _body_lead(text: str) -> tuple[str, str] | None:
             return head, duties
         return None
     bare = text.strip().rstrip(":")
-    if (len(bare.split()) <= 16 and not bare.endswith((".", ";")) and starts_like_body(bare)
-            and not VERBS.search(" " + bare + " ")):
+    words = len(bare.split())
+    # A short heading may hold verbs in the name ("Cán bộ phụ trách lĩnh vực giám sát và phản
+    # biện xã hội"); a longer line with a verb is a sentence.
+    if (words <= 16 and not bare.endswith((".", ";")) and starts_like_body(bare)
+            and (words <= 12 or not VERBS.search(" " + bare + " "))):
         return bare, ""
     return None
 

@@ -108,6 +108,9 @@ class BodyMatcher:
 
     def __post_init__(self) -> None:
         self._index = Registry(list(self.registry))
+        # Partial matches count against the registry only: a new body met earlier ("Các đơn
+        # vị thuộc Bộ Quốc phòng") must not swallow another name inside it ("Bộ Quốc phòng").
+        self._known = Registry(list(self.registry))
         self._codes = {body.ma for body in self.registry}
         self._keys: dict[str, set[str]] = {}
         for body in self.registry:
@@ -178,7 +181,7 @@ class BodyMatcher:
     def partial(self, item: str, qualifier: str | None) -> Match | None:
         """The one body a part of whose name `item` is, reported as such."""
         for name in self._variants(item, qualifier):
-            tier, found = self._index.match(name)
+            tier, found = self._known.match(name)
             if tier is not None and len(found) == 1:
                 body = found[0]
                 return Match(item, body.ma, note=f"“{item}” được hiểu là {body.ma} "
@@ -190,7 +193,7 @@ class BodyMatcher:
         near = self.partial(item, qualifier)
         if near is not None:
             return near
-        tier, found = self._index.match(item)
+        tier, found = self._known.match(item)
         listed = ", ".join(b.ma for b in found) if tier is not None and len(found) > 1 else ""
         # The name as written: a qualifier from the group ("phường") is not appended, so no
         # word the document does not have appears in the registry.
