@@ -232,6 +232,7 @@ class Parser:
         # "III." before the numbers of a second tasks part ("III. PHÂN CÔNG NHIỆM VỤ" after
         # "II. NỘI DUNG"), whose "1.", "2." would repeat the first part's.
         self.prefix = ""
+        self.next: Line | None = None  # the line after the one being read
         self.letters = 0  # lettered body blocks under the current task
         self.letter_base: str | None = None
         self.body_block: DraftTask | None = None
@@ -246,8 +247,9 @@ class Parser:
 
     def run(self) -> Draft:
         body = self._header()
-        for line in self.lines[body:]:
-            self._line(line)
+        for i in range(body, len(self.lines)):
+            self.next = self.lines[i + 1] if i + 1 < len(self.lines) else None
+            self._line(self.lines[i])
         self._close_section()
         self._close_org()
         self._sentence_org_items()
@@ -526,7 +528,7 @@ class Parser:
         if fold(text).startswith(("tren day la", "trong qua trinh")) or _is_closing_formula(text):
             self.note(line, "đoạn kết của phần tổ chức thực hiện: chưa đưa vào danh sách")
             return
-        lead = _body_lead(text)
+        lead = _body_lead(text, self._over_bullets())
         if lead is not None and (numbered or lead[1]):
             self._org_task(line, numbered[0] if numbered else None, *lead)
             return
@@ -611,7 +613,7 @@ class Parser:
             self._numbered_line(line, *numbered)
             return
         if lettered and self.task is not None and not self.task.roles.keys() - {
-                Role.THAM_MUU.value} and (lead := _body_lead(lettered.group("t"))) is not None:
+                Role.THAM_MUU.value} and (lead := _body_lead(lettered.group("t"), self._over_bullets())) is not None:
             self._lettered_body(line, *lead)
             return
         task = self.task
@@ -632,7 +634,7 @@ class Parser:
             self._task_text(line, task, text, lettered is not None)
 
     def _numbered_line(self, line: Line, number: str, rest: str) -> None:
-        lead = _body_lead(rest)
+        lead = _body_lead(rest, self._over_bullets())
         if "." not in number:
             self._close_section()
             title = lead[0] if lead else rest.rstrip(":").strip()
@@ -649,6 +651,10 @@ class Parser:
             self.task.body_block = True
             self.letters = 0
             self.body_block = self.task
+
+    def _over_bullets(self) -> bool:
+        """Whether the next line is a bullet: a heading over bullets is a name over duties."""
+        return self.next is not None and self.next.bullet
 
     def _lettered_body(self, line: Line, body: str, duties: str) -> None:
         """"a) Tổ đảng ở Thường trực Ủy ban …" over its duties, inside a task: a task of that
@@ -785,9 +791,10 @@ def _is_closing_formula(text: str) -> bool:
     return text.rstrip().endswith("./.") or fold(text).startswith("tren day la")
 
 
-def _body_lead(text: str) -> tuple[str, str] | None:
+def _body_lead(text: str, over_bullets: bool = False) -> tuple[str, str] | None:
     """(body, duties) when `text` opens with a body's name: "Ủy ban nhân dân phường: …", or is
-    a body's name alone as a heading ("Ban Thường trực Ủy ban MTTQ Việt Nam xã")."""
+    a body's name alone as a heading ("Ban Thường trực Ủy ban MTTQ Việt Nam xã"); a heading
+    over bullets may hold verbs in the name ("Cán bộ phụ trách lĩnh vực giám sát …")."""
     from kehoach_cli.importer.sentences import VERBS, starts_like_body
 
     if ":" in text:
@@ -798,10 +805,8 @@ def _body_lead(text: str) -> tuple[str, str] | None:
         return None
     bare = text.strip().rstrip(":")
     words = len(bare.split())
-    # A short heading may hold verbs in the name ("Cán bộ phụ trách lĩnh vực giám sát và phản
-    # biện xã hội"); a longer line with a verb is a sentence.
     if (words <= 16 and not bare.endswith((".", ";")) and starts_like_body(bare)
-            and (words <= 12 or not VERBS.search(" " + bare + " "))):
+            and (over_bullets or not VERBS.search(" " + bare + " "))):
         return bare, ""
     return None
 
