@@ -795,18 +795,18 @@ def _body_lead(text: str, over_bullets: bool = False) -> tuple[str, str] | None:
     """(body, duties) when `text` opens with a body's name: "Ủy ban nhân dân phường: …", or is
     a body's name alone as a heading ("Ban Thường trực Ủy ban MTTQ Việt Nam xã"); a heading
     over bullets may hold verbs in the name ("Cán bộ phụ trách lĩnh vực giám sát …")."""
-    from kehoach_cli.importer.sentences import VERBS, starts_like_body
+    from kehoach_cli.importer.sentences import has_verb, starts_like_body
 
     if ":" in text:
         head, duties = (part.strip() for part in text.split(":", 1))
         if (head and len(head.split()) <= 25 and starts_like_body(head) and label_of(text) is None
-                and not VERBS.search(" " + head + " ")):
+                and not has_verb(head)):
             return head, duties
         return None
     bare = text.strip().rstrip(":")
     words = len(bare.split())
     if (words <= 16 and not bare.endswith((".", ";")) and starts_like_body(bare)
-            and (over_bullets or not VERBS.search(" " + bare + " "))):
+            and (over_bullets or not has_verb(bare))):
         return bare, ""
     return None
 

@@ -54,6 +54,16 @@ _LEAD = re.compile(r"^(?P<who>.+?)\s+(?i:chủ trì)\b[\s,;]*(?:(?:và\s+)?phố
 _GIVE = re.compile(r"(?:^|[(;.]\s*|\s)(?P<how>(?i:giao(?: cho)?|đề nghị|yêu cầu))\s+(?P<rest>.+)$")
 
 
+def has_verb(text: str) -> bool:
+    """Whether `text` holds a verb that is not part of a name: "xây dựng Đảng" in "Ban xây
+    dựng Đảng" is followed by a capitalised word, so it names the body."""
+    for match in VERBS.finditer(" " + text + " "):
+        after = text[match.end() - 1:].split()
+        if not after or not after[0][:1].isupper():
+            return True
+    return False
+
+
 def starts_like_body(text: str) -> bool:
     """Whether `text` begins the way a body's or a person's name does."""
     bare = _ARTICLE.sub("", text.strip())

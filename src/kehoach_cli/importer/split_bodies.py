@@ -179,7 +179,10 @@ class BodyMatcher:
         return None
 
     def partial(self, item: str, qualifier: str | None) -> Match | None:
-        """The one body a part of whose name `item` is, reported as such."""
+        """The one body a part of whose name `item` is, reported as such. One word is too
+        little to go on ("Bộ" is in "Đảng bộ")."""
+        if len(_ARTICLE.sub("", item).split()) < 2:
+            return None
         for name in self._variants(item, qualifier):
             tier, found = self._known.match(name)
             if tier is not None and len(found) == 1:
@@ -233,13 +236,27 @@ def _initial(letter: str) -> str:
     return unicodedata.normalize("NFD", letter)[0].upper()
 
 
+# Words that carry no meaning in a code: "Bộ Thông tin và Truyền thông" is BTTTT.
+_CODE_SKIP = {"va", "cua", "thuoc", "truc", "ve", "voi", "cac", "nhung", "cho", "tai", "o"}
+_PERSON = re.compile(r"^(?:đồng chí|đ/c|các đồng chí|các đ/c)\s+", re.IGNORECASE)
+CODE_LETTERS = 8  # a code longer than this is not read at a glance
+
+
 def propose_code(name: str, taken: set[str]) -> str:
     """Initials of the words ("Hội Người cao tuổi" -> HNCT), acronyms kept whole (UBND),
-    the trailing "phường"/"xã" and leading "các" dropped; a digit added if the code is taken."""
-    words = [w for w in re.split(r"[\s\-–/]+", _ARTICLE.sub("", name)) if w]
+    the trailing "phường"/"xã", a leading "các"/"Đồng chí", connectives ("và", "của") and
+    what follows a comma dropped; a person's role after " - " stands for the person
+    ("Đồng chí Trưởng Ban … - Trưởng Tiểu ban" -> TTB); a digit added if the code is taken."""
+    # After a comma a named body says more about itself; a class of bodies goes on.
+    kept = name if _generic(name) else name.split(",")[0]
+    base = _PERSON.sub("", _ARTICLE.sub("", kept.strip()))
+    head, dash, role = base.rpartition(" - ")
+    if dash and role[:1].isupper() and len(head.split()) >= 2:
+        base = role
+    words = [w for w in re.split(r"[\s\-–/]+", base) if w and fold(w) not in _CODE_SKIP]
     if len(words) > 1 and fold(words[-1]) in {fold(q) for q in QUALIFIERS}:
         words = words[:-1]
-    letters = []
+    letters: list[str] = []
     for word in words:
         letters_only = "".join(ch for ch in word if ch.isalnum())
         if not letters_only:
@@ -248,6 +265,8 @@ def propose_code(name: str, taken: set[str]) -> str:
             letters.append(letters_only)
         else:
             letters.append(_initial(letters_only[0]))
+        if sum(map(len, letters)) >= CODE_LETTERS:
+            break
     code = "".join(letters) or "DV"
     if code not in taken:
         return code
