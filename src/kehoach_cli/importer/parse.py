@@ -612,8 +612,9 @@ class Parser:
             self.letters, self.letter_base = 0, None
             self._numbered_line(line, *numbered)
             return
-        if lettered and self.task is not None and not self.task.roles.keys() - {
-                Role.THAM_MUU.value} and (lead := _body_lead(lettered.group("t"), self._over_bullets())) is not None:
+        lead = _body_lead(lettered.group("t"), self._over_bullets()) if lettered else None
+        if lead is not None and self.task is not None and not self.task.roles.keys() - {
+                Role.THAM_MUU.value}:
             self._lettered_body(line, *lead)
             return
         task = self.task
