@@ -110,3 +110,53 @@ def test_corpus_imports_without_traceback(source: Path) -> None:
     # thresholds join this test once the importer reaches the targets.
     score = score_document(source)
     assert score.tracebacks == 0, score.errors
+
+
+def _word_table(document: object, rows: list[list[str]]) -> object:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))  # type: ignore[attr-defined]
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    return table
+
+
+def test_word_task_table_merged_cells_and_continued_on_next_page(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("PHỤ LỤC")
+    document.add_paragraph("DANH MỤC NHIỆM VỤ THỰC HIỆN CHUYỂN ĐỔI SỐ CỦA PHƯỜNG NĂM 2026")
+    header = ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp",
+              "Thời gian hoàn thành", "Sản phẩm"]
+    first = _word_table(document, [
+        header,
+        ["I. Nhận thức", "", "", "", "", ""],
+        ["1.", "Tuyên truyền chuyển đổi số", "UBND phường", "Đoàn Thanh niên\nHội Phụ nữ",
+         "Quý I/2026", "Tin bài"],
+        ["2.", "Tập huấn cho cán bộ", "Mặt trận", "", "6/2026", ""],
+        ["", "", "Hội Nông dân", "", "", ""],
+    ])
+    row = first.rows[1]  # type: ignore[attr-defined]
+    row.cells[0].merge(row.cells[5])  # the group title across the table
+    first.cell(3, 0).merge(first.cell(4, 0))  # type: ignore[attr-defined]
+    first.cell(3, 1).merge(first.cell(4, 1))  # type: ignore[attr-defined]
+    _word_table(document, [header, ["3.", "Số hóa hồ sơ", "UBND phường", "", "Thường xuyên", ""]])
+    source = tmp_path / "phu-luc.docx"
+    document.save(str(source))
+
+    result = import_document(source, default_bodies())
+    out = tmp_path / "out.yaml"
+    out.write_text(result.yaml_text, encoding="utf-8")
+    plan = load_plan(out).plan
+    assert plan.ke_hoach.trich_yeu == "DANH MỤC NHIỆM VỤ THỰC HIỆN CHUYỂN ĐỔI SỐ CỦA PHƯỜNG NĂM 2026"
+    assert [(s.ma, s.tieu_de) for s in plan.noi_dung] == [("1", "Nhận thức")]
+    tasks = {t.ma: t for _, t in plan.tasks()}
+    assert list(tasks) == ["1", "2", "3"]  # the second table goes on with the first
+    assert (tasks["1"].chu_tri, tasks["1"].phoi_hop) == (["UBND"], ["ĐTN", "HLHPN"])
+    # The content cell merged down two rows: one task, both lead bodies.
+    assert tasks["2"].chu_tri == ["MTTQ", "HND"]
+    assert tasks["2"].thoi_gian is not None and str(tasks["2"].thoi_gian.han) == "2026-06-30"
+    assert tasks["3"].thoi_gian is not None and tasks["3"].thoi_gian.loai is TimeframeKind.THUONG_XUYEN
+    texts = [n.text for n in result.notes]
+    assert any("bảng 1: đọc 2 nhiệm vụ" in t for t in texts)
+    assert any("bảng 2: đọc 1 nhiệm vụ" in t for t in texts)

@@ -88,6 +88,7 @@ _PLACE_DATE = re.compile(
     re.IGNORECASE,
 )
 _LETTER_PART = re.compile(r"^(?P<l>[A-H])\s*[.)]\s+(?P<t>[^a-zđàáảãạăâèéêìíòóôơùúưỳý]{4,})$")
+_APPENDIX = re.compile(r"^phụ lục(?:\s+[\dIVX]+)?\s*[:.–-]\s*", re.IGNORECASE)
 _SUBJECT_LINE = re.compile(r"(?:^|\s)V/v\s*:?\s*(?P<t>\S.*)$")
 _SIGN = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|Q/)\s*\S", re.IGNORECASE)
 _PREAMBLE_START = re.compile(r"^(?:thuc hien|can cu|de |nham |trien khai|qua |theo )")
@@ -314,12 +315,13 @@ class Parser:
                                 "công văn, trích yếu lấy từ dòng “V/v”")
                 return i + 1
         for i, line in enumerate(self.lines[:end]):
-            letters = [ch for ch in line.text if ch.isalpha()]
-            if (len(line.text.split()) >= 6 and letters and all(ch.isupper() for ch in letters)
-                    and not line.in_table and fold(line.text) not in _SKIP_HEADER):
+            text = _APPENDIX.sub("", line.text)  # "Phụ lục 1: DANH MỤC NHIỆM VỤ …"
+            letters = [ch for ch in text if ch.isalpha()]
+            if (len(text.split()) >= 6 and letters and all(ch.isupper() for ch in letters)
+                    and not line.in_table and fold(text) not in _SKIP_HEADER):
                 for before in self.lines[:i]:
                     self._header_line(before)
-                self.draft.trich_yeu = [line.text]
+                self.draft.trich_yeu = [text]
                 self.note(line, "văn bản không có tên loại (“KẾ HOẠCH”) làm tiêu đề: trích yếu "
                                 "lấy từ dòng tiêu đề viết hoa này, loại văn bản để là Kế hoạch; "
                                 "hãy kiểm tra `loai_van_ban` và `trich_yeu`")
