@@ -11,7 +11,7 @@ from collections.abc import Callable
 import typer
 
 from kehoach_cli import __version__, gcpolicy, i18n
-from kehoach_cli.commands import check, don_vi, log, nhap, nhat_ky, report, show
+from kehoach_cli.commands import cau_hinh, check, don_vi, log, nhap, nhat_ky, report, show
 from kehoach_cli.commands import list as list_cmd
 from kehoach_cli.errors import ExitCode, KehoachError
 from kehoach_cli.text import nfc
@@ -60,6 +60,7 @@ _COMMANDS: list[tuple[str, Callable[..., None], str]] = [
     ("report", report.report, "Báo cáo định kỳ (tháng, quý, 6 tháng, năm); xuất Word."),
     ("nhap", nhap.nhap, "Nhập kế hoạch từ Word, Markdown hoặc văn bản thành YAML."),
     ("check", check.check, "Kiểm tra tệp kế hoạch và nhật ký, chỉ rõ dòng cần sửa."),
+    ("cau-hinh", cau_hinh.cau_hinh, "Khai báo một lần tên người ghi và đơn vị của mình."),
 ]
 for _name, _function, _short in _COMMANDS:
     if _function is don_vi.bodies:

@@ -1,13 +1,19 @@
-"""Settings: who logs notes and which period convention reports use.
+"""Settings: who logs notes, for which body, and which period convention reports use.
 
-Read from, in order of precedence: environment (KEHOACH_NGUOI_GHI, KEHOACH_CHOT), the
-workspace file `kehoach.toml` in the plans folder (shared through git), then the user's
-file `config.toml` in KEHOACH_CONFIG_DIR or the platform's config folder.
+Two kinds of setting, kept in two places:
+- a person's identity (`nguoi_ghi`, `don_vi`) lives in that person's own file `config.toml`
+  (KEHOACH_CONFIG_DIR, else the platform's config folder; written by `kehoach cau-hinh`);
+  the shared workspace file refuses it, so one person's name is never stamped on the notes
+  of everyone who pulls the workspace;
+- shared settings (`chot`) may live in the workspace file `kehoach.toml` in the plans folder
+  (shared through git), which then beats the person's file.
+The environment (KEHOACH_NGUOI_GHI, KEHOACH_DON_VI, KEHOACH_CHOT) beats both.
 """
 
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sys
 import tomllib
@@ -18,15 +24,25 @@ from kehoach_cli.errors import KehoachError
 from kehoach_cli.periods import Convention
 
 WORKSPACE_FILE = "kehoach.toml"
-_KEYS = {"nguoi_ghi", "chot"}
+USER_FILE = "config.toml"
+PERSON_KEYS = ("nguoi_ghi", "don_vi")
+SHARED_KEYS = ("chot",)
+_ALL_KEYS = PERSON_KEYS + SHARED_KEYS
+_CHOT_VALUES = ", ".join(f"“{c.value}”" for c in Convention)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The effective settings for a command."""
+    """The effective settings for a command.
+
+    `don_vi` is the body the person reports for, as written in the config (a code or name,
+    resolved against each plan's registry where it is used); None when not set.
+    """
 
     nguoi_ghi: str
     chot: Convention = Convention.LICH
+    don_vi: str | None = None
+    don_vi_from: str | None = None  # where `don_vi` came from, for messages
 
 
 def user_config_dir() -> Path:
@@ -38,19 +54,54 @@ def user_config_dir() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kehoach"
 
 
-def _read(path: Path) -> dict[str, object]:
+def user_config_file() -> Path:
+    """The person's own config file (it may not exist yet)."""
+    return user_config_dir() / USER_FILE
+
+
+def _read(path: Path, allowed: tuple[str, ...]) -> dict[str, str]:
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KehoachError(f"{path}: tệp cấu hình không hợp lệ ({exc})") from None
-    unknown = set(data) - _KEYS
+    except OSError as exc:
+        from kehoach_cli.errors import ExitCode, os_reason
+
+        raise KehoachError(f"{path}: không đọc được tệp cấu hình ({os_reason(exc)})",
+                           ExitCode.IO) from None
+    person = sorted(set(data) & set(PERSON_KEYS) - set(allowed))
+    if person:
+        raise KehoachError(
+            f"{path}: {', '.join(person)} là thông tin riêng của từng người, không đặt trong tệp "
+            f"dùng chung (mọi người kéo về sẽ ghi dưới cùng một tên); hãy xóa dòng đó và để mỗi "
+            f"người chạy một lần: kehoach cau-hinh (ghi vào {user_config_file()})")
+    unknown = sorted(set(data) - set(_ALL_KEYS))
     if unknown:
-        raise KehoachError(f"{path}: khóa không hợp lệ {', '.join(sorted(unknown))}; "
-                           f"chỉ dùng: {', '.join(sorted(_KEYS))}")
-    return data
+        raise KehoachError(f"{path}: khóa không hợp lệ {', '.join(unknown)}; "
+                           f"chỉ dùng: {', '.join(allowed)}")
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            raise KehoachError(f"{path}: {key} phải là một chuỗi trong ngoặc kép, không rỗng, "
+                               f"ví dụ {key} = {_example(key)}")
+        out[key] = value.strip()
+    if "chot" in out:
+        _convention(out["chot"], f"{path}: chot")
+    return out
+
+
+def _example(key: str) -> str:
+    return {"nguoi_ghi": '"Nguyễn Văn A"', "don_vi": '"MTTQ"', "chot": '"nd09"'}[key]
+
+
+def _convention(text: str, where: str) -> Convention:
+    try:
+        return Convention(text)
+    except ValueError:
+        raise KehoachError(f"{where} = “{text}” không hợp lệ: dùng {_CHOT_VALUES}") from None
 
 
 def _default_user() -> str:
@@ -60,20 +111,53 @@ def _default_user() -> str:
         return "không rõ"
 
 
+def read_user_config() -> dict[str, str]:
+    """What the person's own file holds (empty when it does not exist)."""
+    return _read(user_config_file(), _ALL_KEYS)
+
+
 def load_settings(plans_dir: Path | None = None) -> Settings:
     """The settings for a workspace whose plans live in `plans_dir`."""
-    merged: dict[str, object] = {}
-    merged.update(_read(user_config_dir() / "config.toml"))
+    user_file = user_config_file()
+    merged = read_user_config()
+    source = {key: str(user_file) for key in merged}
     if plans_dir is not None:
-        merged.update(_read(plans_dir / WORKSPACE_FILE))
-    for key in _KEYS:
-        env = os.environ.get(f"KEHOACH_{key.upper()}")
+        shared_file = plans_dir / WORKSPACE_FILE
+        shared = _read(shared_file, SHARED_KEYS)
+        merged.update(shared)
+        source.update({key: str(shared_file) for key in shared})
+    for key in _ALL_KEYS:
+        env = os.environ.get(f"KEHOACH_{key.upper()}", "").strip()
         if env:
             merged[key] = env
-    who = str(merged.get("nguoi_ghi") or _default_user()).strip()
-    chot_text = str(merged.get("chot") or Convention.LICH.value)
+            source[key] = f"biến môi trường KEHOACH_{key.upper()}"
+    chot = _convention(merged.get("chot", Convention.LICH.value), f"cấu hình chot ({source.get('chot')})")
+    return Settings(nguoi_ghi=merged.get("nguoi_ghi") or _default_user(), chot=chot,
+                    don_vi=merged.get("don_vi"), don_vi_from=source.get("don_vi"))
+
+
+def _toml_line(key: str, value: str) -> str:
+    # A JSON string is a valid TOML basic string (same escapes), Vietnamese kept as text.
+    return f"{key} = {json.dumps(value, ensure_ascii=False)}\n"
+
+
+def write_user_config(values: dict[str, str]) -> Path:
+    """Set `values` in the person's own file, keeping its other keys; atomic replace.
+
+    The folder is created when missing. Returns the file written.
+    """
+    from kehoach_cli.atomic import write_text
+    from kehoach_cli.errors import ExitCode, os_reason
+
+    path = user_config_file()
+    current = read_user_config()
+    current.update(values)
+    text = ("# Cấu hình riêng của người dùng kehoach (viết bởi: kehoach cau-hinh).\n"
+            + "".join(_toml_line(key, current[key]) for key in _ALL_KEYS if key in current))
     try:
-        chot = Convention(chot_text)
-    except ValueError:
-        raise KehoachError(f"cấu hình chot = “{chot_text}” không hợp lệ: dùng “lich” hoặc “nd09”") from None
-    return Settings(nguoi_ghi=who, chot=chot)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KehoachError(f"{path.parent}: không tạo được thư mục cấu hình ({os_reason(exc)})",
+                           ExitCode.IO) from None
+    write_text(path, text, overwrite=True)
+    return path

@@ -32,7 +32,7 @@ from kehoach_cli.plan import cache as plan_cache
 if TYPE_CHECKING:
     import msgspec
 
-_VERSION = 3
+_VERSION = 4  # 4: rows carry `ca_nhiem_vu`
 _SETTLE_NS = 3_000_000_000  # a file touched less than 3 s ago may still change within its tick
 
 Stamp = tuple[int, int, int]

@@ -17,6 +17,8 @@ class Entry:
     """One note: what a body did on a task, when, and who recorded it.
 
     `sua_cho` names the entry this one corrects; `huy` marks a retraction of that entry.
+    `ca_nhiem_vu` marks a status the office gives the whole task (every body's part), not
+    only the reporting body's own part (`query/state.py`).
     """
 
     id: str
@@ -32,3 +34,4 @@ class Entry:
     so_lieu: dict[str, float] = field(default_factory=dict)
     sua_cho: str | None = None
     huy: bool = False
+    ca_nhiem_vu: bool = False

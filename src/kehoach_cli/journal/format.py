@@ -53,6 +53,8 @@ def encode(entry: Entry) -> str:
         record["sua_cho"] = entry.sua_cho
     if entry.huy:
         record["huy"] = True
+    if entry.ca_nhiem_vu:
+        record["ca_nhiem_vu"] = True
     record["nguoi_ghi"] = entry.nguoi_ghi
     record["ghi_luc"] = entry.ghi_luc.isoformat(timespec="milliseconds")
     return json.dumps(record, ensure_ascii=False).translate(_BREAKS)
@@ -81,7 +83,8 @@ _TEXT_KEYS = ("id", "ma", "don_vi", "nguoi_ghi", "noi_dung")
 _new_entry = object.__new__
 _set_dict = object.__setattr__
 _FIELDS = frozenset({"id", "ke_hoach", "ma", "ngay", "don_vi", "nguoi_ghi", "ghi_luc",
-                     "noi_dung", "trang_thai", "minh_chung", "so_lieu", "sua_cho", "huy"})
+                     "noi_dung", "trang_thai", "minh_chung", "so_lieu", "sua_cho", "huy",
+                     "ca_nhiem_vu"})
 _FIELD_COUNT = len(_FIELDS)
 # The fast build below sets exactly these fields; if `Entry` changes shape (a new field, or
 # slots), reading falls back to the constructor instead of building incomplete entries.
@@ -126,6 +129,9 @@ def decode(record: Any, plan_key: str) -> Entry:
         raise RecordError("trường “huy” phải là true hoặc false")
     if retract and fixes is None:
         raise RecordError("bản ghi hủy (“huy”) phải có “sua_cho”")
+    whole = get("ca_nhiem_vu", False)
+    if type(whole) is not bool:
+        raise RecordError("trường “ca_nhiem_vu” phải là true hoặc false")
     # Hot path: the parsed dict becomes the frozen dataclass's own attribute dict, in place.
     # `Entry(...)` would copy every field through object.__setattr__, which is most of the
     # cost of reading a 100,000-line journal; the result compares like `Entry(...)`.
@@ -137,6 +143,7 @@ def decode(record: Any, plan_key: str) -> Entry:
     record["so_lieu"] = _figures(figures) if figures else {}
     record["sua_cho"] = fixes
     record["huy"] = retract
+    record["ca_nhiem_vu"] = whole
     if not ma.isascii():
         record["ma"] = nfc(ma)
     if not don_vi.isascii():
@@ -166,6 +173,7 @@ def to_json(entry: Entry) -> dict[str, Any]:
         "ghi_luc": entry.ghi_luc.isoformat(timespec="seconds"),
         "sua_cho": entry.sua_cho,
         "huy": entry.huy,
+        "ca_nhiem_vu": entry.ca_nhiem_vu,
     }
 
 
@@ -174,7 +182,7 @@ def to_json(entry: Entry) -> dict[str, Any]:
 # `marshal` can store: rebuilding an entry from it skips parsing JSON and every check.
 
 Row = tuple[str, str, int, str, str, str, str, str | None, str | None, dict[str, float],
-            str | None, bool]
+            str | None, bool, bool]
 _from_ordinal = date.fromordinal
 _from_iso = datetime.fromisoformat
 _STATUS_OF_ROW: dict[str | None, Status | None] = {None: None}
@@ -186,17 +194,18 @@ def to_row(entry: Entry) -> Row:
     return (entry.id, entry.ma, entry.ngay.toordinal(), entry.don_vi, entry.nguoi_ghi,
             entry.ghi_luc.isoformat(), entry.noi_dung,
             entry.trang_thai.value if entry.trang_thai else None, entry.minh_chung,
-            entry.so_lieu, entry.sua_cho, entry.huy)
+            entry.so_lieu, entry.sua_cho, entry.huy, entry.ca_nhiem_vu)
 
 
 def from_row(row: Row, plan_key: str) -> Entry:
     """The entry a row holds; equal to the entry `decode` built when the row was made."""
     (entry_id, ma, day, don_vi, who, when, note, status, evidence, figures, fixes,
-     retract) = row
+     retract, whole) = row
     values = {"id": entry_id, "ke_hoach": plan_key, "ma": ma, "ngay": _from_ordinal(day),
               "don_vi": don_vi, "nguoi_ghi": who, "ghi_luc": _from_iso(when),
               "noi_dung": note, "trang_thai": _STATUS_OF_ROW[status], "minh_chung": evidence,
-              "so_lieu": figures, "sua_cho": fixes, "huy": retract}
+              "so_lieu": figures, "sua_cho": fixes, "huy": retract,
+              "ca_nhiem_vu": whole}
     if not _FAST_BUILD:
         return Entry(**values)  # type: ignore[arg-type]
     entry: Entry = _new_entry(Entry)

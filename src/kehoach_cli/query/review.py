@@ -1,17 +1,18 @@
 """The periodic review (báo cáo định kỳ): plans and notes in, a `Report` out.
 
 Pure over its inputs: `build_report(plans, entries, span, as_of)` reads no file and no
-clock, so it is tested without a journal. `JournalSource` is the one place that reads
+clock, so it is tested without a journal; `JournalSource` is the one place that reads
 the journals.
 
 What the review answers:
-- per task: the notes dated within the span (count, latest, figures `so_lieu` summed) and
-  the status at the span's end, or at the reference date ("tính đến ngày") when that comes
-  first (`report_status.assess`);
+- per task: the notes dated within the span (count, every note, figures `so_lieu` summed
+  and per body) and the state at the span's end, or at the reference date ("tính đến
+  ngày") when that comes first (`query.state.assess`, the one task-state rule);
 - per body: the tasks it carries out (an implementing role, held itself or through a
   group; the directing role of the Party Committee is left out, since it directs every
-  task), how many had notes from that body or its members in the span, completed, late,
-  and the completion rate;
+  task), how many had notes from that body or its members in the span, how many it is done
+  with (its own part, or the whole task: `TaskState.standing_of`), late, the completion
+  rate, and for ongoing tasks (thường xuyên) the activity rate;
 - attention: open tasks without notes in the span (a task completed earlier, or one whose
   timeframe has not begun, needs none), open tasks past their deadline, and deadlines
   falling in the next period.
@@ -84,13 +85,29 @@ class BodyLine:
     def inactive(self) -> int:
         return self.total - self.active
 
+    active_lines: frozenset[int] = frozenset()  # id() of the task lines it was active on
+
     @cached_property
     def tally(self) -> dict[tuple[bool, Timeliness], int]:
-        """How many tasks are (completed or not, timeliness): one pass, asked many times."""
+        """How many tasks are (done with or not, timeliness), by this body's part: one pass,
+        asked many times."""
         out: dict[tuple[bool, Timeliness], int] = defaultdict(int)
         for line, _ in self.tasks:
-            out[(line.state.completed, line.state.timeliness)] += 1
+            out[line.state.standing_of(self.ma)] += 1
         return out
+
+    @cached_property
+    def ongoing(self) -> tuple[int, int]:
+        """Ongoing tasks (no deadline) it holds, and those it reported on in the span."""
+        held = [line for line, _ in self.tasks if line.state.han is None]
+        return len(held), sum(1 for line in held if id(line) in self.active_lines)
+
+    @property
+    def activity_rate(self) -> float | None:
+        """Ongoing tasks with activity over ongoing tasks held: a completion rate can only be
+        0% for them; None when it holds none."""
+        total, active = self.ongoing
+        return active / total if total else None
 
     def count(self, *, completed: bool, late: bool) -> int:
         return sum(n for (done, timeliness), n in self.tally.items()
@@ -144,20 +161,6 @@ class Report:
     @cached_property
     def entry_count(self) -> int:
         return sum(len(t.entries) for t in self.tasks)
-
-
-_MEMBERS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, frozenset[str]]] = {}
-
-
-def _members_of(registry: Registry) -> dict[str, frozenset[str]]:
-    """For each body, itself and every member of it through nested groups. Kept once per
-    distinct registry (the plans of a workspace usually share one), so `_HOLDINGS` can key
-    on the dict's id."""
-    key = tuple((b.ma, tuple(b.thanh_vien)) for b in registry.bodies)
-    cached = _MEMBERS.get(key)
-    if cached is None:
-        cached = _MEMBERS[key] = {code: registry.members_of(code) for code, _ in key}
-    return cached
 
 
 _FOLDED: dict[str, str] = {}  # a workspace uses a handful of figure names, many times
@@ -221,14 +224,14 @@ def build_report(
 
     lines: list[TaskLine] = []
     holders: dict[str, tuple[str, list[tuple[TaskLine, list[TaskRole]]]]] = {}
-    active_by: dict[str, int] = defaultdict(int)
+    active_by: dict[str, list[int]] = defaultdict(list)
     tu = span.tu
     for loaded in plans:
         registry = registry_of(loaded)
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        members = _members_of(registry)
+        members = registry.members_of
         by_task: dict[str, list[Entry]] = defaultdict(list)
         for entry in source(loaded):
             if entry.ngay <= end and not entry.huy:
@@ -240,8 +243,8 @@ def build_report(
             history = by_task.get(task.ma, [])
             in_span = [e for e in history if e.ngay >= tu]
             if focus:
-                in_span = [e for e in in_span if e.don_vi in members.get(focus.ma, {focus.ma})]
-            state = assess(task.thoi_gian, history, end)
+                in_span = [e for e in in_span if e.don_vi in members(focus.ma)]
+            state = assess(task, registry, history, end)
             line = TaskLine(
                 plan=loaded, section=section, task=task, entries=in_span,
                 so_lieu=_sum_figures(in_span), state=state,
@@ -251,53 +254,53 @@ def build_report(
             )
             lines.append(line)
             reporters = {e.don_vi for e in in_span}
-            held_by = ([(focus.ma, roles, members.get(focus.ma, frozenset({focus.ma})))]
-                       if focus else _holders(task, registry, members))
+            held_by = ([(focus.ma, roles, members(focus.ma))]
+                       if focus else _holders(task, registry))
             for code, held, group in held_by:
                 if code not in holders:
                     body = registry.get(code)
                     holders[code] = (body.ten if body else code, [])
                 holders[code][1].append((line, held))
                 if not reporters.isdisjoint(group):
-                    active_by[code] += 1
+                    active_by[code].append(id(line))
     # Bodies in registry order (the order the plan lists them), across plans.
     rank: dict[str, int] = {}
     for loaded in plans:
         for body in registry_of(loaded).bodies:
             rank.setdefault(body.ma, len(rank))
     order = sorted(holders, key=lambda code: rank.get(code, len(rank)))
-    bodies = [BodyLine(code, holders[code][0], holders[code][1], active_by[code])
-              for code in order]
+    bodies = [BodyLine(code, holders[code][0], holders[code][1], len(active_by[code]),
+                       frozenset(active_by[code])) for code in order]
     focus_body = next(iter(narrowed.values()), None)
     return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems))
 
 
 Holding = tuple[str, list[TaskRole], frozenset[str]]  # body, its roles, it and its members
-# For a registry's groups (`_members_of`'s result, shared by plans with the same registry)
-# and a task's implementing bodies, who holds what. Plans repeat a few role assignments
-# over thousands of tasks: 20,000 tasks asked `task_roles_for` 55,000 times (0.18 s).
-# Keyed by id(): the dicts `_members_of` returns are kept for the process, ids never reused.
-_HOLDINGS: dict[int, dict[tuple[tuple[str, ...], ...], list[Holding]]] = {}
+# Per registry and a task's implementing bodies, who holds what. Plans repeat a few role
+# assignments over thousands of tasks: 20,000 tasks asked `task_roles_for` 55,000 times.
+_HOLDINGS: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], ...], list[Holding]]]] = {}
 
 
-def _holders(task: Task, registry: Registry, members: dict[str, frozenset[str]]
-             ) -> list[Holding]:
+def _holders(task: Task, registry: Registry) -> list[Holding]:
     """The bodies carrying out `task` with their implementing roles (the directing role
     left out): those it names in such a role, and their members (a member holds what is
     given to its group). The lists are shared between tasks: read them, never change them."""
     assigned = (tuple(task.tham_muu_thuc_hien), tuple(task.chu_tri), tuple(task.phoi_hop))
-    memo = _HOLDINGS.setdefault(id(members), {})
+    held = _HOLDINGS.get(id(registry))
+    if held is None or held[0] is not registry:
+        held = _HOLDINGS[id(registry)] = (registry, {})
+    memo = held[1]
     found = memo.get(assigned)
     if found is None:
         candidates: set[str] = set()
         for codes in assigned:
             for code in codes:
-                candidates |= members.get(code, {code})
+                candidates |= registry.members_of(code)
         found = []
         for code in sorted(candidates):  # a fixed order for codes no registry ranks
-            held = [r for r in task_roles_for(code, task, registry) if r.role in IMPLEMENTING_ROLES]
-            if held:
-                found.append((code, held, members.get(code, frozenset({code}))))
+            roles = [r for r in task_roles_for(code, task, registry) if r.role in IMPLEMENTING_ROLES]
+            if roles:
+                found.append((code, roles, registry.members_of(code)))
         memo[assigned] = found
     return found
 

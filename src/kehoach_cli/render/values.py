@@ -85,7 +85,8 @@ def entry_text(entry: Entry) -> str:
     """One line of a task's history: "05/10/2025 MTTQ [đang thực hiện]: ... — Nguyễn Văn A"."""
     parts = [format_date(entry.ngay), entry.don_vi]
     if entry.trang_thai:
-        parts.append(f"[{STATUS_LABELS[entry.trang_thai]}]")
+        whole = ", cả nhiệm vụ" if entry.ca_nhiem_vu else ""
+        parts.append(f"[{STATUS_LABELS[entry.trang_thai]}{whole}]")
     text = " ".join(parts) + f": {entry.noi_dung}"
     if entry.minh_chung:
         text += f" (minh chứng: {entry.minh_chung})"
