@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -20,6 +20,12 @@ app = typer.Typer(invoke_without_command=True, rich_markup_mode=None, add_comple
                   options_metavar="[TÙY CHỌN]", subcommand_metavar="[LỆNH] [ĐỐI SỐ]...",
                   context_settings={"help_option_names": ["-h", "--help"]})
 
+def _many(name: str, help_text: str, metavar: str) -> Any:
+    """An option that may be given several times (`--them A --them B`)."""
+    return typer.Option(name, help=f"{help_text}; có thể dùng nhiều lần.", show_default=False,
+                        metavar=metavar)
+
+
 EditPlan = Annotated[
     Optional[Path],  # noqa: UP045 - Typer reads this annotation at run time
     typer.Option("--ke-hoach", "-k", help="Tệp kế hoạch cần sửa; mặc định: kế hoạch duy nhất "
@@ -27,11 +33,12 @@ EditPlan = Annotated[
 ]
 Code = Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ MTTQ.", metavar="MÃ",
                                      show_default=False)]
-Names = Annotated[
-    Optional[list[str]],  # noqa: UP045 - Typer reads this annotation at run time
-    typer.Option("--ten-khac", help="Tên khác (viết tắt, cách gọi thường dùng); có thể dùng "
-                 "nhiều lần.", show_default=False, metavar="TÊN"),
-]
+Names = Annotated[Optional[list[str]],  # noqa: UP045
+                  _many("--ten-khac", "Tên khác (viết tắt, cách gọi thường dùng)", "TÊN")]
+Members = Annotated[Optional[list[str]], _many("--thanh-vien", "Mã thành viên, khi đơn vị là một nhóm", "MÃ")]  # noqa: UP045
+Unnamed = Annotated[Optional[list[str]], _many("--bot-ten-khac", "Bỏ một tên khác", "TÊN")]  # noqa: UP045
+Joining = Annotated[Optional[list[str]], _many("--them", "Thêm thành viên (mã)", "MÃ")]  # noqa: UP045
+Leaving = Annotated[Optional[list[str]], _many("--bot", "Bỏ thành viên (mã)", "MÃ")]  # noqa: UP045
 
 
 @app.callback()
@@ -73,11 +80,7 @@ def them(
     ten: Annotated[str, typer.Argument(help="Tên đầy đủ của đơn vị.", metavar="TÊN",
                                        show_default=False)],
     ten_khac: Names = None,
-    thanh_vien: Annotated[
-        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation at run time
-        typer.Option("--thanh-vien", help="Mã thành viên, khi đơn vị là một nhóm; có thể dùng "
-                     "nhiều lần.", show_default=False, metavar="MÃ"),
-    ] = None,
+    thanh_vien: Members = None,
     ke_hoach: EditPlan = None,
 ) -> None:
     """Thêm một đơn vị vào danh mục của kế hoạch."""
@@ -94,11 +97,7 @@ def sua(
         typer.Option("--ten", help="Tên đầy đủ mới.", show_default=False, metavar="TÊN"),
     ] = None,
     ten_khac: Names = None,
-    bot_ten_khac: Annotated[
-        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation at run time
-        typer.Option("--bot-ten-khac", help="Bỏ một tên khác; có thể dùng nhiều lần.",
-                     show_default=False, metavar="TÊN"),
-    ] = None,
+    bot_ten_khac: Unnamed = None,
     ke_hoach: EditPlan = None,
 ) -> None:
     """Sửa tên đầy đủ hoặc tên khác của một đơn vị (--ten-khac thêm, --bot-ten-khac bỏ)."""
@@ -124,16 +123,8 @@ def gop(
 @app.command("nhom", options_metavar="[TÙY CHỌN]")
 def nhom(
     ma: Code,
-    them: Annotated[
-        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation at run time
-        typer.Option("--them", help="Thêm thành viên (mã); có thể dùng nhiều lần.",
-                     show_default=False, metavar="MÃ"),
-    ] = None,
-    bot: Annotated[
-        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation at run time
-        typer.Option("--bot", help="Bỏ thành viên (mã); có thể dùng nhiều lần.",
-                     show_default=False, metavar="MÃ"),
-    ] = None,
+    them: Joining = None,
+    bot: Leaving = None,
     ke_hoach: EditPlan = None,
 ) -> None:
     """Thêm hoặc bỏ thành viên của một nhóm đơn vị (ví dụ CT-XH)."""
