@@ -565,11 +565,14 @@ class Parser:
         that give work in a sentence ("Giao Công an tỉnh chủ trì …") are tasks too."""
         from kehoach_cli.importer.sentences import roles_in_sentence
 
-        if any(raw.label not in (FROM_HEADING, FROM_SENTENCE)
-               for task in self.draft.tasks() for raw in task.roles.values()):
-            return
+        # Where tasks have role lines, "Tổ chức thực hiện" is about deploying the plan ("Giao
+        # Khối Dân vận theo dõi, đôn đốc"), except a request to another body ("Đề nghị …").
+        labelled = any(raw.label not in (FROM_HEADING, FROM_SENTENCE)
+                       for task in self.draft.tasks() for raw in task.roles.values())
         by_ma = {section.ma: section for section in self.draft.sections}
         for roman, line, text in self.org_sentences:
+            if labelled and not fold(text).startswith("de nghi "):
+                continue
             roles = roles_in_sentence(text)
             if not roles or not roman:
                 continue
@@ -808,7 +811,8 @@ def _body_lead(text: str, over_bullets: bool = False) -> tuple[str, str] | None:
         return None
     bare = text.strip().rstrip(":")
     words = len(bare.split())
-    if (words <= 16 and not bare.endswith((".", ";")) and starts_like_body(bare)
+    if (words <= (20 if over_bullets else 16) and not bare.endswith((".", ";"))
+            and starts_like_body(bare)
             and (over_bullets or not has_verb(bare))):
         return bare, ""
     return None
