@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kehoach_cli.importer.parse import TIME, Draft, DraftTask, Note
+from kehoach_cli.importer.parse import FROM_HEADING, TIME, Draft, DraftTask, Note
 from kehoach_cli.importer.refs import Citation, bare_numbers, find_citations
 from kehoach_cli.importer.sentences import ASSIGN, VERBS, roles_in_sentence
 from kehoach_cli.importer.split_bodies import BodyMatcher, split_names
@@ -132,6 +132,15 @@ class Builder:
             self.flag(no, f"không tách được đơn vị nào từ “{text}”", path)
         return codes
 
+    def _heading_body(self, no: int, text: str, path: Path_) -> list[str]:
+        codes = []
+        for match in self.matcher.heading(text):
+            codes.append(match.code)
+            self.used.add(match.code)
+            if match.note:
+                self.flag(no, match.note, path)
+        return codes
+
     # --- tasks -----------------------------------------------------------------------------
 
     def _section(self, index: int, section: Any) -> dict[str, Any]:
@@ -155,7 +164,8 @@ class Builder:
             if raw is None:
                 continue
             key = (*path, role.value)
-            codes = self._codes(raw.no, raw.text, key)
+            codes = (self._heading_body(raw.no, raw.text, key) if raw.label == FROM_HEADING
+                     else self._codes(raw.no, raw.text, key))
             if len([i for group in split_names(raw.text) for i in group]) > 1:
                 self.comment(key, raw.text)
             out[role.value] = codes

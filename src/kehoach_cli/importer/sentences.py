@@ -36,7 +36,7 @@ _HEAD_PHRASES = (*_ORGANISATIONS,
     "pho giam doc", "dong chi", "d/c", "chi bo", "chi uy", "dang uy", "dang bo", "khoi ", "to ",
     "tram ", "can bo", "chuyen vien", "cong chuc", "thuong truc", "thuong vu", "lien doan",
     "cong doan", "tieu ban", "bo phan", "co quan", "don vi", "bi thu", "pho bi thu",
-    "thanh vien", "uy vien", "dai dien", "benh vien", "truong ", "pho truong", "hop tac xa",
+    "thanh vien", "uy vien", "dai dien", "dai bieu", "benh vien", "truong ", "pho truong", "hop tac xa",
 
     "cuc ", "chi cuc", "vien ", "kho bac", "ngan hang", "bo ", "doan the", "nguoi dung dau",
     "doanh nghiep", "dia phuong", "tong cuc", "hoc vien", "dai hoc",

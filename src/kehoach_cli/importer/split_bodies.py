@@ -33,6 +33,7 @@ def split_names(text: str) -> list[list[str]]:
     text = _TRAILING.sub("", text.strip())
     groups = []
     for part in re.split(r"\s*;\s*", text):
+        part = _TRAILING.sub("", part)  # "- Các cơ quan, đơn vị, địa phương." as a bullet
         items: list[str] = []
         # "," then a space separates; "KH,CN&MT" is one abbreviation.
         for piece in re.split(r"\s*,(?=\s|$)\s*", part):
@@ -53,8 +54,10 @@ _SERIES = ("so", "ban", "nganh", "bo", "dia phuong", "doan the", "co quan", "don
 
 
 def _generic(name: str) -> bool:
-    """A class of bodies rather than one named body: "Các bộ", "UBND các huyện", "bộ"."""
-    return name[:1].islower() or any(fold(w) in {"cac", "nhung"} for w in name.split())
+    """A class of bodies rather than one named body: "Các bộ", "UBND các huyện", "bộ",
+    "Bộ" alone (the first of "Bộ, ngành, địa phương")."""
+    return (name[:1].islower() or fold(name.split(",")[0].strip()) in _SERIES
+            or any(fold(w) in {"cac", "nhung"} for w in name.split()))
 
 
 def _continues(previous: str, item: str) -> bool:
@@ -122,6 +125,15 @@ class BodyMatcher:
     def _key_body(self, body: Body) -> None:
         for spelling in (body.ten, *body.ten_khac):
             self._keys.setdefault(name_key(spelling), set()).add(body.ma)
+
+    def heading(self, text: str) -> list[Match]:
+        """The bodies a heading names, as a list is split, except that a person's remit
+        ("Các Phó chủ tịch phụ trách lĩnh vực Dân tộc, Tôn giáo và các Hội quần chúng",
+        "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng") is one name."""
+        name = _TRAILING.sub("", text.strip())
+        if not any(word in fold(name) for word in ("phu trach", "linh vuc")):
+            return self.split(name)
+        return [self.exact(name) or self.loose(name, _qualifier(name))]
 
     def split(self, text: str, create: bool = True) -> list[Match]:
         """Every body named in `text`, in order, without repeats. With `create` false,
