@@ -198,11 +198,18 @@ class Builder:
         return out
 
     def _sentence_roles(self, path: Path_, task: DraftTask) -> dict[str, list[str]]:
-        """Bodies a task without role lines names in its own sentence ("Giao Công an tỉnh
-        chủ trì, phối hợp với …", "Các sở, ban, ngành … tiếp tục …"), reported as such."""
-        text = " ".join(task.content)
+        """Bodies a task without role lines names in its own sentences ("Giao Công an tỉnh
+        chủ trì, phối hợp với …", "Các sở, ban, ngành … tiếp tục …"), or else in its first
+        bullet that names one ("- Ban Thường trực UBMTTQ xã theo dõi, đôn đốc …"); reported."""
+        sentences = [part for line in task.content for part in re.split(r"(?<=\.)\s+", line)]
+        found: dict[str, str] = {}
+        text = ""
+        for text in [*sentences, *task.cac_y]:
+            found = roles_in_sentence(text)
+            if found:
+                break
         out: dict[str, list[str]] = {}
-        for key, raw in roles_in_sentence(text).items():
+        for key, raw in found.items():
             codes = self._codes(task.no, raw, (*path, key))
             if codes:
                 out[key] = codes
