@@ -164,8 +164,9 @@ class BodyMatcher:
         và Phản biện xã hội" stays whole, "Mặt trận Tổ quốc và các đoàn thể" is two."""
         parts: list[str] = []
         for part in _AND.split(item):
-            if parts and not (starts_like_body(part) or self.exact(part) is not None):
-                parts[-1] += " và " + part
+            series = parts and _generic(parts[-1]) and fold(part) in _SERIES
+            if parts and (series or not (starts_like_body(part) or self.exact(part) is not None)):
+                parts[-1] += " và " + part  # "Các Bộ, ngành, địa phương và đơn vị": one class
             else:
                 parts.append(part)
         return parts
