@@ -126,15 +126,17 @@ class Builder:
         out += [_body_data(b) for b in self.matcher.new_bodies]
         return out
 
-    def _codes(self, no: int, text: str, path: Path_) -> list[str]:
+    def _codes(self, no: int, text: str, path: Path_, where: str = "") -> list[str]:
+        """The codes of a list of bodies; `where` names a table cell in the review list."""
         codes = []
+        at = f"{where}: " if where else ""
         for match in self.matcher.split(text):
             codes.append(match.code)
             self.used.add(match.code)
             if match.note:
-                self.flag(no, match.note, path)
+                self.flag(no, at + match.note, path)
         if not codes:
-            self.flag(no, f"không tách được đơn vị nào từ “{text}”", path)
+            self.flag(no, f"{at}không tách được đơn vị nào từ “{text}”", path)
         return codes
 
     def _heading_body(self, no: int, text: str, path: Path_) -> list[str]:
@@ -186,7 +188,7 @@ class Builder:
                 continue
             key = (*path, role.value)
             codes = (self._heading_body(raw.no, raw.text, key) if raw.label == FROM_HEADING
-                     else self._codes(raw.no, raw.text, key))
+                     else self._codes(raw.no, raw.text, key, raw.where))
             if len([i for group in split_names(raw.text) for i in group]) > 1:
                 self.comment(key, raw.text)
             out[role.value] = codes
@@ -206,7 +208,8 @@ class Builder:
         if raw is not None:
             read = read_timeframe(raw.text)
             if read.doubt:
-                self.flag(raw.no, read.doubt, (*path, "thoi_gian"))
+                at = f"{raw.where}: " if raw.where else ""
+                self.flag(raw.no, at + read.doubt, (*path, "thoi_gian"))
             if read.written:
                 notes.insert(0, f"{raw.label}: {read.written}")
             return read.value

@@ -117,6 +117,7 @@ class RawRole:
     no: int
     label: str
     text: str
+    where: str = ""  # a table cell: "bảng 1, hàng 3, cột “Cơ quan chủ trì”"
 
 
 @dataclass
@@ -424,7 +425,7 @@ class Parser:
                 ma = item.number if item.number and item.number not in used else (
                     f"{section.ma}.{len(section.tasks) + 1}")
                 used.add(ma)
-                section.tasks.append(_table_task(ma, item))
+                section.tasks.append(_table_task(ma, item, line.table))
                 count += 1
             self.table_section = section
         labels = ", ".join(f"“{' '.join(t.split())}”" for t in header_text if t)
@@ -770,7 +771,7 @@ def _labels_in(text: str) -> list[tuple[str, str, str]]:
     return [single] if single else []
 
 
-def _table_task(ma: str, item: TableTask) -> DraftTask:
+def _table_task(ma: str, item: TableTask, table: int) -> DraftTask:
     """A draft task from a table row: roles and time from their columns, the product and
     other columns in the note."""
     from kehoach_cli.importer.tables import NOTE, PRODUCT
@@ -778,16 +779,16 @@ def _table_task(ma: str, item: TableTask) -> DraftTask:
 
     lines = [text.lstrip("-+•* ").strip() for text in item.content if text.strip()]
     task = DraftTask(ma, item.no, lines[:1], lines[1:])
-    where = f"bảng, hàng {item.row}"
     for kind, text in item.cells.items():
-        label = f"{item.labels.get(kind, kind)} ({where})"
+        label = item.labels.get(kind, kind)
+        where = f"bảng {table}, hàng {item.row}, cột “{label}”"
         if kind == TIME_COLUMN:
-            task.roles[TIME] = RawRole(item.no, label, " ".join(text.split()))
+            task.roles[TIME] = RawRole(item.no, label, " ".join(text.split()), where)
         elif kind in (PRODUCT, NOTE):
             task.ghi_chu.append(f"{item.labels.get(kind, kind)}: {' '.join(text.split())}")
         else:
             parts = [p.lstrip("-+•* ").strip(" ;,") for p in text.split("\n")]
-            task.roles[kind] = RawRole(item.no, label, "; ".join(p for p in parts if p))
+            task.roles[kind] = RawRole(item.no, label, "; ".join(p for p in parts if p), where)
     return task
 
 
