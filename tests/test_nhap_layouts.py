@@ -170,3 +170,70 @@ def test_word_task_table_merged_cells_and_continued_on_next_page(tmp_path: Path)
     texts = [n.text for n in result.notes]
     assert any("bảng 1: đọc 2 nhiệm vụ" in t for t in texts)
     assert any("bảng 2: đọc 1 nhiệm vụ" in t for t in texts)
+
+
+LETTERED = """\
+KẾ HOẠCH
+tìm kiếm, quy tập năm 2026
+
+A. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Cụ thể hóa nhiệm vụ.
+B. NỘI DUNG, NHIỆM VỤ, GIẢI PHÁP
+I. CÔNG TÁC QUÁN TRIỆT, TRIỂN KHAI
+1. Nội dung, biện pháp
+a) Tổ chức hội nghị quán triệt;
+b) Tổ chức triển khai các chủ trương.
+2. Cơ quan chủ trì, phối hợp
+a) Cơ quan chủ trì
+- Ủy ban nhân dân phường.
+b) Cơ quan phối hợp
+- Mặt trận Tổ quốc; Hội Cựu chiến binh.
+3. Thời gian thực hiện: Tháng 12/2025 và thường xuyên.
+II. THÔNG TIN, TUYÊN TRUYỀN
+1. Nội dung, biện pháp
+a) Lập chuyên mục trên cổng thông tin.
+2. Chủ trì thực hiện
+- Đoàn Thanh niên.
+3. Thời gian thực hiện: Từ tháng 11/2025 đến quý I/2026.
+"""
+
+
+def test_lettered_parts_and_numbered_labels(tmp_path: Path) -> None:
+    plan, _ = _plan(LETTERED, tmp_path)
+    tasks = {t.ma: t for _, t in plan.tasks()}
+    assert list(tasks) == ["B.1", "B.2"]  # "1.", "2.", "3." are labels, not task numbers
+    first = tasks["B.1"]
+    assert first.noi_dung == "CÔNG TÁC QUÁN TRIỆT, TRIỂN KHAI"
+    assert first.cac_y == ["a) Tổ chức hội nghị quán triệt;", "b) Tổ chức triển khai các chủ trương."]
+    assert (first.chu_tri, first.phoi_hop) == (["UBND"], ["MTTQ", "HCCB"])
+    assert first.thoi_gian is not None and str(first.thoi_gian.han) == "2025-12-31"
+    assert "Tháng 12/2025 và thường xuyên" in (first.ghi_chu or "")
+    assert tasks["B.2"].chu_tri == ["ĐTN"]
+    assert plan.ke_hoach.muc_dich_yeu_cau == ["Cụ thể hóa nhiệm vụ."]
+
+
+CONG_VAN = """\
+VĂN PHÒNG CHÍNH PHỦ
+Số: 12/VPCP-KTTH
+V/v trợ cấp cho người có công
+Hà Nội, ngày 27 tháng 10 năm 2025
+Xét đề nghị của các Bộ, Phó Thủ tướng Nguyễn Văn A có ý kiến như sau:
+1. Yêu cầu Bộ Nội vụ khẩn trương hoàn chỉnh dự thảo, trình trước ngày 31 tháng 12 năm 2025.
+2. Ủy ban nhân dân tỉnh chủ động rà soát danh sách đối tượng.
+Văn phòng Chính phủ xin thông báo để các cơ quan biết, thực hiện./.
+"""
+
+
+def test_cong_van_is_read_and_says_what_is_left(tmp_path: Path) -> None:
+    plan, notes = _plan(CONG_VAN, tmp_path, ".txt")
+    assert (plan.ke_hoach.loai_van_ban, plan.ke_hoach.trich_yeu) == (
+        "Công văn", "trợ cấp cho người có công")
+    first, second = (t for _, t in plan.tasks())
+    bodies = {b.ma: b.ten for b in plan.don_vi}
+    assert [bodies[c] for c in first.tham_muu_thuc_hien] == ["Bộ Nội vụ"]
+    assert [bodies[c] for c in first.chi_dao] == ["Phó Thủ tướng Nguyễn Văn A"]
+    assert first.thoi_gian is not None and str(first.thoi_gian.han) == "2025-12-31"
+    assert [bodies[c] for c in second.tham_muu_thuc_hien] == ["Ủy ban nhân dân tỉnh"]  # not the ward's UBND
+    assert second.thoi_gian is None
+    assert any("đọc là công văn" in n for n in notes)
