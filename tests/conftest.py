@@ -46,6 +46,8 @@ def _hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("KEHOACH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("KEHOACH_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("KEHOACH_NGUOI_GHI", "Người kiểm thử")
+    monkeypatch.delenv("KEHOACH_DON_VI", raising=False)
+    monkeypatch.delenv("KEHOACH_CHOT", raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
 

@@ -146,7 +146,9 @@ def test_log_without_body_on_a_shared_task_asks_which(small_plan: Path, cli: Run
     result = cli("log", "1.2", "đã làm")
     assert result.code == 2
     assert result.err == "Lỗi: hãy chỉ rõ đơn vị báo cáo bằng --don-vi; nhiệm vụ 1.2 giao " \
-                         "cho: UBND, MTTQ\n"
+                         "cho: UBND, MTTQ. Để khỏi gõ mỗi lần, khai báo đơn vị của mình một " \
+                         "lần: kehoach cau-hinh --don-vi MÃ_ĐƠN_VỊ (hoặc đặt biến môi trường " \
+                         "KEHOACH_DON_VI)\n"
 
 
 def test_log_on_a_task_no_body_holds_says_so(small_plan: Path, cli: Runner) -> None:

@@ -13,7 +13,9 @@ from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.input import retraction
 from kehoach_cli.journal.store import append_entry, new_id
 from kehoach_cli.periods import Convention, Kind, Period, span_of
+from kehoach_cli.plan.bodies import Registry
 from kehoach_cli.plan.loader import LoadedPlan, load_plan
+from kehoach_cli.plan.model import Body, Task
 from kehoach_cli.plan.timeframe import parse_timeframe
 from kehoach_cli.query.review import JournalSource, Report, build_report
 from kehoach_cli.query.state import assess
@@ -241,5 +243,7 @@ def _entry(day: date, status: Status | None, minute: int = 0) -> Entry:
 def test_assess(timeframe: str, notes: list[tuple[date, Status | None]], at: date,
                 expected: tuple[Status, Timeliness]) -> None:
     history = [_entry(day, status, i) for i, (day, status) in enumerate(notes)]
-    state = assess(parse_timeframe(timeframe), history, at)
+    task = Task(ma="1", noi_dung="x", tham_muu_thuc_hien=["MTTQ"],
+                thoi_gian=parse_timeframe(timeframe))
+    state = assess(task, Registry([Body("MTTQ", "Mặt trận")]), history, at)
     assert (state.status, state.timeliness) == expected

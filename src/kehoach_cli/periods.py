@@ -65,9 +65,10 @@ class Period:
     def __post_init__(self) -> None:
         if not 1 <= self.index <= _COUNT[self.kind]:
             raise PeriodError(f"kỳ {self.kind.value} không có số thứ tự {self.index}")
-        # Dates of MIN_YEAR..MAX_YEAR are in periods one year beyond at most (nd09 puts late
-        # December in the next year), and the period before or after one more: margin 2.
-        if not MIN_YEAR - 2 <= self.year <= MAX_YEAR + 2:
+        # Users name years MIN_YEAR..MAX_YEAR (parse_period, parse_date); periods computed
+        # from them (the next, the previous, two years back) only need `date` to hold their
+        # days and those of their neighbours (years 1 and 9999 are its limits).
+        if not 2 <= self.year <= 9998:
             raise PeriodError(f"kỳ {self.label()}: năm phải từ {MIN_YEAR} đến {MAX_YEAR}")
 
     @property
@@ -310,3 +311,28 @@ def resolve_span(
                 raise
             raise PeriodError(f"{exc}; hoặc {RELATIVE_EXAMPLES}") from None
     return span_of(period, chot)
+
+
+# How many days into a period a report still most likely means the one just closed: an
+# office writing on 20/12/2025 with the ND 09 cut-off means năm 2025, not năm 2026 that
+# began on 15/12. About a sixth of a month, a third of a month for the longer periods.
+_FRESH_DAYS = {Kind.THANG: 5, Kind.QUY: 10, Kind.SAU_THANG: 15, Kind.CHIN_THANG: 15,
+               Kind.NAM: 15}
+
+
+def just_begun(ky: str | None, span: Span, ref: date) -> Span | None:
+    """When the report's period was chosen relative to `ref` ("the period holding the
+    date": no `--ky`, or `--ky quy`) and `ref` falls in its first days, the period just
+    closed, for the report to name; else None. Explicit periods are taken as written."""
+    if span.period is None or (ky is not None and relative_period(ky, ref, span.chot) is None):
+        return None
+    if ky is not None and re.sub(r"[\s_-]", "", fold(ky)).endswith(_PREVIOUS_SUFFIXES):
+        return None  # already the previous one
+    if (ref - span.tu).days >= _FRESH_DAYS[span.period.kind] or span.period.kind is Kind.CHIN_THANG:
+        return None
+    return span_of(span.period.previous(), span.chot)
+
+
+def previous_option(kind: Kind) -> str:
+    """The `--ky` value that selects the period before the current one: "quy-truoc"."""
+    return f"{kind.value}-truoc"

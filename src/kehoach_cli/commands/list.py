@@ -45,4 +45,6 @@ def list_tasks(
 
     flt = TaskFilter.parse(don_vi or (), vai_tro or (), muc or (), loai_thoi_gian or (),
                            trang_thai or ())
-    emit_task_list(list_tasks(Workspace.load(ke_hoach), flt), dinh_dang)
+    from kehoach_cli import clock
+
+    emit_task_list(list_tasks(Workspace.load(ke_hoach), flt, clock.today()), dinh_dang)

@@ -26,8 +26,9 @@ DayOption = Annotated[
 BodyOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--don-vi", "-u", help="Đơn vị báo cáo: mã, tên hoặc tên khác, có dấu hay không "
-                 "dấu (MTTQ, “mat tran”, “Đoàn Thanh niên”). Bỏ trống khi nhiệm vụ chỉ giao "
-                 "một đơn vị thực hiện.", show_default=False, metavar="ĐƠN_VỊ"),
+                 "dấu (MTTQ, “mat tran”, “Đoàn Thanh niên”). Bỏ trống thì lấy đơn vị trong "
+                 "cấu hình của mình (kehoach cau-hinh), hoặc đơn vị duy nhất của nhiệm vụ.",
+                 show_default=False, metavar="ĐƠN_VỊ"),
 ]
 StatusOption = Annotated[
     Optional[str],  # noqa: UP045
@@ -46,6 +47,12 @@ FiguresOption = Annotated[
                  "“số cuộc giám sát=3”; dùng nhiều lần cho nhiều số liệu.", show_default=False,
                  metavar="TÊN=SỐ"),
 ]
+WholeOption = Annotated[
+    bool,
+    typer.Option("--ca-nhiem-vu", help="Trạng thái ghi ra áp dụng cho cả nhiệm vụ (mọi đơn vị), "
+                 "ví dụ văn phòng đánh dấu hoàn thành cả nhiệm vụ; mặc định trạng thái chỉ là "
+                 "phần việc của đơn vị báo cáo.", show_default=False),
+]
 EntryId = Annotated[
     str,
     typer.Argument(help="Mã ghi nhận (xem bằng kehoach nhat-ky); gõ 4 ký tự đầu là đủ.",
@@ -63,13 +70,18 @@ def log(
     trang_thai: StatusOption = None,
     minh_chung: EvidenceOption = None,
     so_lieu: FiguresOption = None,
+    ca_nhiem_vu: WholeOption = False,
+    van_ghi: Annotated[bool, typer.Option(
+        "--van-ghi", help="Vẫn ghi khi đã có ghi nhận trùng hẳn (cùng nhiệm vụ, đơn vị, ngày và "
+        "nội dung); mặc định lệnh từ chối để chạy lại lệnh không ghi hai lần.")] = False,
     ke_hoach: PlanPaths = None,
 ) -> None:
     """Ghi nhận tiến độ một nhiệm vụ vào nhật ký (không sửa tệp kế hoạch).
 
-    Ví dụ: kehoach log 3.2 "Đã giám sát 3 khu dân cư" --don-vi MTTQ --so-lieu "số cuộc giám
-    sát=3". Nhật ký nằm cạnh kế hoạch, trong thư mục TÊN.nhat-ky/; sửa bằng `kehoach sua`,
-    hủy bằng `kehoach huy`.
+    Ví dụ: kehoach log 3.2 "Đã giám sát 3 khu dân cư" --so-lieu "số cuộc giám sát=3".
+    Đơn vị báo cáo lấy từ --don-vi, nếu không thì từ cấu hình của mình (khai báo một lần bằng
+    kehoach cau-hinh, hoặc biến môi trường KEHOACH_DON_VI). Nhật ký nằm cạnh kế hoạch, trong
+    thư mục TÊN.nhat-ky/; sửa bằng `kehoach sua`, hủy bằng `kehoach huy`.
     """
     from kehoach_cli import clock
     from kehoach_cli.config import load_settings
@@ -85,7 +97,13 @@ def log(
         ref.plan, ref.task, noi_dung=noi_dung, ngay=ngay, don_vi=don_vi,
         trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
         nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
+        ca_nhiem_vu=ca_nhiem_vu,
+        default_body=settings.don_vi, default_body_from=settings.don_vi_from,
     )
+    if not van_ghi:
+        from kehoach_cli.journal.read import read_journal
+
+        journal_input.refuse_duplicate(entry, read_journal(ref.plan, ref.task.ma).entries)
     path = journal.append_entry(ref.plan, entry)
     print(f"Đã ghi nhận {entry.id}: nhiệm vụ {ref.qualified}, {entry.don_vi}, ngày "
           f"{format_date(entry.ngay)} (vào {shown_path(path)}).")
@@ -103,6 +121,12 @@ def sua(
     trang_thai: StatusOption = None,
     minh_chung: EvidenceOption = None,
     so_lieu: FiguresOption = None,
+    ca_nhiem_vu: Annotated[
+        Optional[bool],  # noqa: UP045
+        typer.Option("--ca-nhiem-vu/--phan-viec", help="Trạng thái áp dụng cho cả nhiệm vụ, "
+                     "hoặc chỉ phần việc của đơn vị báo cáo; bỏ trống để giữ như cũ.",
+                     show_default=False),
+    ] = None,
     ke_hoach: PlanPaths = None,
 ) -> None:
     """Sửa một ghi nhận: ghi thêm bản sửa, bản cũ vẫn giữ trong nhật ký.
@@ -127,6 +151,7 @@ def sua(
         found.plan, task, original, found.current, noi_dung=noi_dung, ngay=ngay, don_vi=don_vi,
         trang_thai=trang_thai, minh_chung=minh_chung, so_lieu=so_lieu or [],
         nguoi_ghi=settings.nguoi_ghi, today=clock.today(), now=clock.now(),
+        ca_nhiem_vu=ca_nhiem_vu,
     )
     path = journal.append_entry(found.plan, fix)
     print(f"Đã sửa ghi nhận {original.id} (bản sửa {fix.id}, vào {shown_path(path)}).")

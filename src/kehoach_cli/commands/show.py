@@ -20,8 +20,9 @@ def show(
 ) -> None:
     """Xem trọn một nhiệm vụ: nội dung, các ý, đơn vị theo vai trò, thời gian, văn bản
     liên quan và lịch sử thực hiện."""
+    from kehoach_cli import clock
     from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.query.tasks import task_detail
     from kehoach_cli.render.tasks import emit_detail
 
-    emit_detail(task_detail(Workspace.load(ke_hoach), nhiem_vu), dinh_dang)
+    emit_detail(task_detail(Workspace.load(ke_hoach), nhiem_vu, clock.today()), dinh_dang)

@@ -52,7 +52,7 @@ def unplaced_problems(loaded: LoadedPlan, journal: JournalRead) -> list[Problem]
         reason = why_unplaced(entry, tasks, bodies)
         if reason is None:
             continue
-        file, line = journal.locations[entry.id]
+        file, line = journal.location(entry.id)
         problems.append(Problem(file, line, None, "", f"ghi nhận {entry.id}: {reason}; báo cáo "
                                 "không tính được ghi nhận này (sửa bằng kehoach sua, hoặc hủy "
                                 "bằng kehoach huy)"))

@@ -1,17 +1,18 @@
 """The periodic review (báo cáo định kỳ): plans and notes in, a `Report` out.
 
 Pure over its inputs: `build_report(plans, entries, span, as_of)` reads no file and no
-clock, so it is tested without a journal. `JournalSource` is the one place that reads
+clock, so it is tested without a journal; `JournalSource` is the one place that reads
 the journals.
 
 What the review answers:
-- per task: the notes dated within the span (count, latest, figures `so_lieu` summed) and
-  the status at the span's end, or at the reference date ("tính đến ngày") when that comes
-  first (`report_status.assess`);
+- per task: the notes dated within the span (count, every note, figures `so_lieu` summed
+  and per body) and the state at the span's end, or at the reference date ("tính đến
+  ngày") when that comes first (`query.state.assess`, the one task-state rule);
 - per body: the tasks it carries out (an implementing role, held itself or through a
   group; the directing role of the Party Committee is left out, since it directs every
-  task), how many had notes from that body or its members in the span, completed, late,
-  and the completion rate;
+  task), how many had notes from that body or its members in the span, how many it is done
+  with (its own part, or the whole task: `TaskState.standing_of`), late, the completion
+  rate, and for ongoing tasks (thường xuyên) the activity rate;
 - attention: open tasks without notes in the span (a task completed earlier, or one whose
   timeframe has not begun, needs none), open tasks past their deadline, and deadlines
   falling in the next period.
@@ -29,7 +30,7 @@ from functools import cached_property
 
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.placement import plan_keys, why_unplaced
-from kehoach_cli.periods import Span
+from kehoach_cli.periods import Span, span_of
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
@@ -48,6 +49,7 @@ class TaskLine:
     task: Task
     entries: list[Entry]  # notes dated within the span, oldest first
     so_lieu: dict[str, float]  # figures summed over those notes
+    so_lieu_don_vi: dict[str, dict[str, float]]  # the same per figure, per reporting body
     state: TaskState
     due_next: list[date]  # deadlines falling in the next period
     not_expected: bool  # completed before, or not begun: no note is expected
@@ -84,13 +86,32 @@ class BodyLine:
     def inactive(self) -> int:
         return self.total - self.active
 
+    active_lines: frozenset[int] = frozenset()  # id() of the task lines it was active on
+    last_note: date | None = None  # its latest note (or a member's) on what it holds, to the end
+    silent_periods: int | None = None  # consecutive periods without a note, this one included;
+    # None for an explicit --tu/--den range (no period kind to count in)
+
     @cached_property
     def tally(self) -> dict[tuple[bool, Timeliness], int]:
-        """How many tasks are (completed or not, timeliness): one pass, asked many times."""
+        """How many tasks are (done with or not, timeliness), by this body's part: one pass,
+        asked many times."""
         out: dict[tuple[bool, Timeliness], int] = defaultdict(int)
         for line, _ in self.tasks:
-            out[(line.state.completed, line.state.timeliness)] += 1
+            out[line.state.standing_of(self.ma)] += 1
         return out
+
+    @cached_property
+    def ongoing(self) -> tuple[int, int]:
+        """Ongoing tasks (no deadline) it holds, and those it reported on in the span."""
+        held = [line for line, _ in self.tasks if line.state.han is None]
+        return len(held), sum(1 for line in held if id(line) in self.active_lines)
+
+    @property
+    def activity_rate(self) -> float | None:
+        """Ongoing tasks with activity over ongoing tasks held: a completion rate can only be
+        0% for them; None when it holds none."""
+        total, active = self.ongoing
+        return active / total if total else None
 
     def count(self, *, completed: bool, late: bool) -> int:
         return sum(n for (done, timeliness), n in self.tally.items()
@@ -139,6 +160,19 @@ class Report:
         return [t for t in self.tasks if t.overdue]
 
     @cached_property
+    def unaccented(self) -> list[Entry]:
+        """Notes of the period typed without diacritics ("da giam sat 3 khu dan cu"): a
+        document going up must not carry them; the office corrects them with `sua`."""
+        return [e for t in self.tasks for e in t.entries if looks_unaccented(e.noi_dung)]
+
+    @cached_property
+    def silent_bodies(self) -> list[BodyLine]:
+        """Bodies that reported nothing in the span on tasks they hold, longest silence first
+        (the follow-up list before a review)."""
+        quiet = [b for b in self.bodies if b.active == 0 and b.total]
+        return sorted(quiet, key=lambda b: -(b.silent_periods or 0))
+
+    @cached_property
     def due_next(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.due_next]
 
@@ -147,27 +181,22 @@ class Report:
         return sum(len(t.entries) for t in self.tasks)
 
 
-_MEMBERS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, frozenset[str]]] = {}
-
-
-def _members_of(registry: Registry) -> dict[str, frozenset[str]]:
-    """For each body, itself and every member of it through nested groups. Kept once per
-    distinct registry (the plans of a workspace usually share one), so `_HOLDINGS` can key
-    on the dict's id."""
-    key = tuple((b.ma, tuple(b.thanh_vien)) for b in registry.bodies)
-    cached = _MEMBERS.get(key)
-    if cached is None:
-        cached = _MEMBERS[key] = {code: registry.members_of(code) for code, _ in key}
-    return cached
+def looks_unaccented(text: str) -> bool:
+    """Vietnamese typed without its marks: plain ASCII with at least three words of letters
+    (a code, a number or "OK" alone is not a sentence)."""
+    return text.isascii() and sum(1 for word in text.split() if word.isalpha()) >= 3
 
 
 _FOLDED: dict[str, str] = {}  # a workspace uses a handful of figure names, many times
 
 
-def _sum_figures(entries: Iterable[Entry]) -> dict[str, float]:
+def _sum_figures(entries: Iterable[Entry]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Figures summed over notes, and per figure the share of each body (in the order they
+    first reported it), so joint work is not mistaken for one body's."""
     # "số cuộc giám sát" and "so cuoc giam sat" are one figure, shown as first written.
     names: dict[str, str] = {}
     totals: dict[str, float] = {}
+    shares: dict[str, dict[str, float]] = {}
     for entry in entries:
         for name, value in entry.so_lieu.items():
             key = _FOLDED.get(name)
@@ -175,7 +204,9 @@ def _sum_figures(entries: Iterable[Entry]) -> dict[str, float]:
                 key = _FOLDED[name] = fold(name)
             shown = names.setdefault(key, name)
             totals[shown] = totals.get(shown, 0.0) + value
-    return totals
+            by_body = shares.setdefault(shown, {})
+            by_body[entry.don_vi] = by_body.get(entry.don_vi, 0.0) + value
+    return totals, shares
 
 
 def _due_next(task: Task, state: TaskState, next_span: Span) -> list[date]:
@@ -222,7 +253,8 @@ def build_report(
 
     lines: list[TaskLine] = []
     holders: dict[str, tuple[str, list[tuple[TaskLine, list[TaskRole]]]]] = {}
-    active_by: dict[str, int] = defaultdict(int)
+    active_by: dict[str, list[int]] = defaultdict(list)
+    last_seen: dict[str, date] = {}
     tu = span.tu
     unplaced = 0
     for loaded in plans:
@@ -230,7 +262,7 @@ def build_report(
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        members = _members_of(registry)
+        members = registry.members_of
         by_task: dict[str, list[Entry]] = defaultdict(list)
         task_ids, body_codes = plan_keys(loaded)
         for entry in source(loaded):
@@ -245,33 +277,43 @@ def build_report(
             history = by_task.get(task.ma, [])
             in_span = [e for e in history if e.ngay >= tu]
             if focus:
-                in_span = [e for e in in_span if e.don_vi in members.get(focus.ma, {focus.ma})]
-            state = assess(task.thoi_gian, history, end)
+                in_span = [e for e in in_span if e.don_vi in members(focus.ma)]
+            state = assess(task, registry, history, end)
+            totals, shares = _sum_figures(in_span)
             line = TaskLine(
                 plan=loaded, section=section, task=task, entries=in_span,
-                so_lieu=_sum_figures(in_span), state=state,
+                so_lieu=totals, so_lieu_don_vi=shares, state=state,
                 due_next=_due_next(task, state, next_span),
                 not_expected=state.completed or starts_after(task.thoi_gian, end),
                 roles=roles,
             )
             lines.append(line)
             reporters = {e.don_vi for e in in_span}
-            held_by = ([(focus.ma, roles, members.get(focus.ma, frozenset({focus.ma})))]
-                       if focus else _holders(task, registry, members))
+            latest: dict[str, date] = {}
+            for entry in history:  # in order of day: the last one per body is its latest
+                latest[entry.don_vi] = entry.ngay
+            held_by = ([(focus.ma, roles, members(focus.ma))]
+                       if focus else _holders(task, registry))
             for code, held, group in held_by:
                 if code not in holders:
                     body = registry.get(code)
                     holders[code] = (body.ten if body else code, [])
                 holders[code][1].append((line, held))
                 if not reporters.isdisjoint(group):
-                    active_by[code] += 1
+                    active_by[code].append(id(line))
+                seen = max((latest[c] for c in group if c in latest), default=None)
+                if seen is not None and (code not in last_seen or seen > last_seen[code]):
+                    last_seen[code] = seen
     # Bodies in registry order (the order the plan lists them), across plans.
     rank: dict[str, int] = {}
     for loaded in plans:
         for body in registry_of(loaded).bodies:
             rank.setdefault(body.ma, len(rank))
     order = sorted(holders, key=lambda code: rank.get(code, len(rank)))
-    bodies = [BodyLine(code, holders[code][0], holders[code][1], active_by[code])
+    first_day = min((p.plan.ke_hoach.ngay for p in plans if p.plan.ke_hoach.ngay), default=None)
+    bodies = [BodyLine(code, holders[code][0], holders[code][1], len(active_by[code]),
+                       frozenset(active_by[code]), last_seen.get(code),
+                       silent_periods(span, last_seen.get(code), first_day))
               for code in order]
     focus_body = next(iter(narrowed.values()), None)
     return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems),
@@ -279,33 +321,57 @@ def build_report(
 
 
 Holding = tuple[str, list[TaskRole], frozenset[str]]  # body, its roles, it and its members
-# For a registry's groups (`_members_of`'s result, shared by plans with the same registry)
-# and a task's implementing bodies, who holds what. Plans repeat a few role assignments
-# over thousands of tasks: 20,000 tasks asked `task_roles_for` 55,000 times (0.18 s).
-# Keyed by id(): the dicts `_members_of` returns are kept for the process, ids never reused.
-_HOLDINGS: dict[int, dict[tuple[tuple[str, ...], ...], list[Holding]]] = {}
+# Per registry and a task's implementing bodies, who holds what. Plans repeat a few role
+# assignments over thousands of tasks: 20,000 tasks asked `task_roles_for` 55,000 times.
+_HOLDINGS: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], ...], list[Holding]]]] = {}
 
 
-def _holders(task: Task, registry: Registry, members: dict[str, frozenset[str]]
-             ) -> list[Holding]:
+def _holders(task: Task, registry: Registry) -> list[Holding]:
     """The bodies carrying out `task` with their implementing roles (the directing role
     left out): those it names in such a role, and their members (a member holds what is
     given to its group). The lists are shared between tasks: read them, never change them."""
     assigned = (tuple(task.tham_muu_thuc_hien), tuple(task.chu_tri), tuple(task.phoi_hop))
-    memo = _HOLDINGS.setdefault(id(members), {})
+    held = _HOLDINGS.get(id(registry))
+    if held is None or held[0] is not registry:
+        held = _HOLDINGS[id(registry)] = (registry, {})
+    memo = held[1]
     found = memo.get(assigned)
     if found is None:
         candidates: set[str] = set()
         for codes in assigned:
             for code in codes:
-                candidates |= members.get(code, {code})
+                candidates |= registry.members_of(code)
         found = []
         for code in sorted(candidates):  # a fixed order for codes no registry ranks
-            held = [r for r in task_roles_for(code, task, registry) if r.role in IMPLEMENTING_ROLES]
-            if held:
-                found.append((code, held, members.get(code, frozenset({code}))))
+            roles = [r for r in task_roles_for(code, task, registry) if r.role in IMPLEMENTING_ROLES]
+            if roles:
+                found.append((code, roles, registry.members_of(code)))
         memo[assigned] = found
     return found
+
+
+MAX_SILENT = 24  # periods counted back at most: two years of months is a clear answer
+
+
+def silent_periods(span: Span, last: date | None, since: date | None) -> int | None:
+    """How many periods of `span`'s kind, back from it and including it, passed without a
+    note (`last` is the latest note, up to the span's end). Counting stops at the period
+    holding `since` (the plan's date) and at `MAX_SILENT`; None when there is nothing to
+    count from (an explicit range, or a body that never reported on a plan without a date)."""
+    if span.period is None or (last is None and since is None):
+        return None
+    count = 0
+    period = span.period
+    current = span
+    while count < MAX_SILENT:
+        if last is not None and last >= current.tu:
+            break
+        count += 1
+        if since is not None and current.tu <= since:
+            break
+        period = period.previous()
+        current = span_of(period, span.chot)
+    return count
 
 
 class JournalSource:

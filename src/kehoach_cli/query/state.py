@@ -1,10 +1,24 @@
-"""A task's status at a date, from its timeframe and the notes reported on it.
+"""A task's state at a date: the one rule `list`, `show`, `report` and the per-body table use.
 
-The rule, in the words of Vietnamese task tracking:
-- the status is the latest one a note reported up to the date (`trang_thai` of the latest
-  note that carries one); notes without a status still show the task is being worked on,
-  so a task with notes but no reported status is "đang thực hiện", and a task without any
-  note is "chưa thực hiện";
+Shared tasks have a part per body (domain: "each body reports on its own part; one body
+finishing its part does not finish the task for the others"):
+- the parts are the bodies the task names in an implementing role (tham mưu, thực hiện;
+  chủ trì; phối hợp; the directing role is left out, it directs every task);
+- a body's note speaks for its own part; a group's note (CT-XH) speaks for the part of
+  every member; a note the office marks for the whole task (`--ca-nhiem-vu`) speaks for
+  every part;
+- a part's status is the latest status a note speaking for it reported (notes without a
+  status show it is being worked on: "đang thực hiện"; no note: "chưa thực hiện");
+- a group's part belongs to its members: a member organisation is responsible for what is
+  assigned to its group, so the group's part is complete only when every member has
+  completed its own (one member completing completes its part, not the group's), and it is
+  being worked on as soon as one member is;
+- the task is complete when its lead (chủ trì) has completed its part (every lead, if the
+  task names several); where no lead is named, when every implementing body has; the
+  office closes it as a whole with a `--ca-nhiem-vu` note. Otherwise it is "đang thực
+  hiện" when any note of the period shows work, else "chưa thực hiện". A task no body
+  carries out takes the latest status any note reported.
+Deadlines:
 - the deadline is the timeframe's (`Trước ngày 31/3/2025`, the end of `Quý I/2025`); for a
   recurring task (`Hằng quý`) it is the end of the occurrence holding the date, and only
   the notes of that occurrence count, since the work is due again each time;
@@ -20,21 +34,64 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple
 
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import Span, containing, span_of
+from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Role, Task
 from kehoach_cli.plan.timeframe import Timeframe, TimeframeKind
 from kehoach_cli.status import STATUS_LABELS, Status, Timeliness
+
+if TYPE_CHECKING:
+    from kehoach_cli.plan.bodies import Registry
+
+
+class Rule(StrEnum):
+    """What decides whether the task is complete."""
+
+    CHU_TRI = "chu_tri"  # the lead body's part
+    TAT_CA = "tat_ca"  # every implementing body's part (no lead named)
+    CA_NHIEM_VU = "ca_nhiem_vu"  # the office closed the task as a whole
+    KHONG_DON_VI = "khong_don_vi"  # no body carries it out: the latest status reported
+
+
+RULE_LABELS = {
+    Rule.CHU_TRI: "hoàn thành khi đơn vị chủ trì hoàn thành phần việc của mình",
+    Rule.TAT_CA: "hoàn thành khi mọi đơn vị thực hiện hoàn thành phần việc của mình",
+    Rule.CA_NHIEM_VU: "văn phòng đã ghi nhận trạng thái cho cả nhiệm vụ",
+    Rule.KHONG_DON_VI: "chưa giao đơn vị thực hiện: theo trạng thái ghi nhận gần nhất",
+}
+
+
+class Part(NamedTuple):
+    """One body's part of a task at a date."""
+
+    body: str
+    role: Role
+    status: Status
+    done_on: date | None  # the day its completing note reports
+    notes: int  # notes that speak for this part
+    members: tuple[str, ...] = ()  # for a group: the members whose parts make it up
+    via_group: str | None = None  # for a member: the group whose task it holds
+
+    @property
+    def completed(self) -> bool:
+        return self.status is Status.HOAN_THANH
 
 
 @dataclass(frozen=True)
 class TaskState:
-    """Where a task stands at a date."""
+    """Where a task stands at a date, and the parts it is made of."""
 
     status: Status
     timeliness: Timeliness
     han: date | None = None  # the deadline that applies at that date
     hoan_thanh_ngay: date | None = None  # the day the completing note reports
+    parts: tuple[Part, ...] = ()  # one per body the task names in an implementing role
+    rule: Rule = Rule.KHONG_DON_VI
+    # Per body holding the task (members of groups too): its own part; see `part_of`.
+    by_body: dict[str, Part] = field(default_factory=dict, compare=False, repr=False)
     # Plain fields, not properties: reports over 20,000 tasks ask them hundreds of
     # thousands of times, and an enum member lookup is not free.
     completed: bool = field(init=False, compare=False)
@@ -43,6 +100,25 @@ class TaskState:
     def __post_init__(self) -> None:
         object.__setattr__(self, "completed", self.status is Status.HOAN_THANH)
         object.__setattr__(self, "late", self.timeliness is Timeliness.QUA_HAN)
+
+    def part_of(self, code: str) -> Part | None:
+        """The part of body `code` (a member of a group holds its own part of the
+        group's), or None when it holds none."""
+        return self.by_body.get(code)
+
+    def standing_of(self, code: str) -> tuple[bool, Timeliness]:
+        """For the per-body table: whether `code` is done with the task (its part, or the
+        whole task) and how that stands against the deadline."""
+        if self.completed:
+            return True, self.timeliness
+        part = self.by_body.get(code)
+        if part is None or not part.completed:
+            return False, self.timeliness
+        if self.han is None:
+            return True, Timeliness.KHONG_THOI_HAN
+        done = part.done_on
+        late = done is not None and done > self.han
+        return True, Timeliness.QUA_HAN if late else Timeliness.DUNG_HAN
 
     def label(self) -> str:
         """"đã hoàn thành, đúng hạn", "đang thực hiện, quá hạn", "chưa thực hiện, trong hạn",
@@ -73,13 +149,134 @@ def occurrence(timeframe: Timeframe, day: date) -> Span | None:
     return span_of(containing(timeframe.chu_ky, day))
 
 
+class _Shape(NamedTuple):
+    """What a task's assignment makes of its parts, for one registry (shared by tasks with
+    the same assignment: plans repeat a few over hundreds of tasks)."""
+
+    tops: list[tuple[str, Role, tuple[str, ...]]]  # assigned body, role, its leaf bodies
+    holders: list[tuple[str, Role, tuple[str, ...], str | None]]  # and members, via group
+    speaks_for: dict[str, tuple[str, ...]]  # reporting body -> leaves its notes speak for
+    leads: tuple[str, ...]
+    leaves: tuple[str, ...]
+
+
 # Kinds with one deadline (a date, the end of a period or of a range), not recurring ones.
 _ONE_DEADLINE = (TimeframeKind.HAN, TimeframeKind.KY, TimeframeKind.KHOANG)
+_IMPLEMENTING = tuple((role, role.value) for role in IMPLEMENTING_ROLES)
+_SHAPES: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], ...], _Shape]]] = {}
 
 
-def assess(timeframe: Timeframe | None, history: Sequence[Entry], at: date) -> TaskState:
-    """The state of a task at `at`. `history` holds its notes in order of the day the work
-    happened (then of recording); notes after `at` are ignored."""
+def _members_in_order(code: str, registry: Registry) -> list[str]:
+    """The members of group `code`, nested ones too, in the order the registry lists them."""
+    found: list[str] = []
+    todo = [code]
+    while todo:
+        body = registry.get(todo.pop(0))
+        for member in body.thanh_vien if body else ():
+            if member != code and member not in found:
+                found.append(member)
+                todo.append(member)
+    return found
+
+
+def _leaves(code: str, registry: Registry) -> tuple[str, ...]:
+    """The bodies that carry out what is given to `code`: itself, or its members that are
+    not groups themselves (groups may nest)."""
+    found = [m for m in _members_in_order(code, registry)
+             if not ((body := registry.get(m)) and body.thanh_vien)]
+    return tuple(found) or (code,)
+
+
+def _shape(task: Task, registry: Registry) -> _Shape:
+    assigned = tuple(tuple(getattr(task, name)) for _, name in _IMPLEMENTING)
+    held = _SHAPES.get(id(registry))
+    if held is None or held[0] is not registry:
+        held = _SHAPES[id(registry)] = (registry, {})
+    memo = held[1]
+    shape = memo.get(assigned)
+    if shape is not None:
+        return shape
+    tops: list[tuple[str, Role, tuple[str, ...]]] = []
+    for (role, _), codes in zip(_IMPLEMENTING, assigned, strict=True):
+        for code in codes:
+            if all(code != t[0] for t in tops):
+                tops.append((code, role, _leaves(code, registry)))
+    holders: list[tuple[str, Role, tuple[str, ...], str | None]] = [
+        (code, role, leaves, None) for code, role, leaves in tops]
+    for code, role, _ in tops:
+        for member in _members_in_order(code, registry):
+            if all(member != h[0] for h in holders):
+                holders.append((member, role, _leaves(member, registry), code))
+    leaves_all = tuple(dict.fromkeys(leaf for _, _, leaves in tops for leaf in leaves))
+    speaks: dict[str, list[str]] = {}
+    for leaf in leaves_all:
+        for speaker in (leaf, *registry.groups_of(leaf)):
+            speaks.setdefault(speaker, []).append(leaf)
+    leads = tuple(dict.fromkeys(code for code in task.chu_tri))
+    shape = _Shape(tops, holders, {k: tuple(v) for k, v in speaks.items()}, leads, leaves_all)
+    memo[assigned] = shape
+    return shape
+
+
+class _Track:
+    """A leaf body's part as its notes come in, oldest first."""
+
+    __slots__ = ("done_on", "notes", "status", "whole")
+
+    def __init__(self) -> None:
+        self.status: Status | None = None
+        self.done_on: date | None = None
+        self.notes = 0
+        self.whole = False  # the latest status came from a whole-task note
+
+    def add(self, entry: Entry) -> None:
+        self.notes += 1
+        status = entry.trang_thai
+        if status is None:
+            return
+        if status is Status.HOAN_THANH:
+            if self.status is not Status.HOAN_THANH:
+                self.done_on = entry.ngay
+        else:
+            self.done_on = None
+        self.status = status
+        self.whole = entry.ca_nhiem_vu
+
+    def current(self) -> Status:
+        if self.status is not None:
+            return self.status
+        return Status.DANG_THUC_HIEN if self.notes else Status.CHUA_THUC_HIEN
+
+
+def _combine(code: str, role: Role, leaves: tuple[str, ...], via: str | None,
+             tracks: dict[str, _Track]) -> Part:
+    """A body's part from its leaves' (its own, for a body that is not a group)."""
+    states = [tracks[leaf] for leaf in leaves]
+    statuses = [t.current() for t in states]
+    notes = sum(t.notes for t in states)
+    members = leaves if leaves != (code,) else ()
+    if all(s is Status.HOAN_THANH for s in statuses):
+        done = max((t.done_on for t in states if t.done_on is not None), default=None)
+        return Part(code, role, Status.HOAN_THANH, done, notes, members, via)
+    if any(s is not Status.CHUA_THUC_HIEN for s in statuses):
+        return Part(code, role, Status.DANG_THUC_HIEN, None, notes, members, via)
+    return Part(code, role, Status.CHUA_THUC_HIEN, None, notes, members, via)
+
+
+def _latest_status(notes: Sequence[Entry]) -> tuple[Status, date | None]:
+    """For a task no body carries out: the latest status reported, and since when it holds
+    if it is "completed" (the start of the latest unbroken run of completing notes)."""
+    track = _Track()
+    for entry in notes:
+        track.add(entry)
+    return track.current(), track.done_on
+
+
+def assess(task: Task, registry: Registry, history: Sequence[Entry], at: date) -> TaskState:
+    """The state of `task` at `at`. `history` holds its notes in order of the day the work
+    happened (then of recording), retracted ones already left out; notes after `at` are
+    ignored."""
+    timeframe = task.thoi_gian
     relevant = [e for e in history if e.ngay <= at]
     deadline: date | None = None
     if timeframe is not None:
@@ -88,25 +285,49 @@ def assess(timeframe: Timeframe | None, history: Sequence[Entry], at: date) -> T
         elif (current := occurrence(timeframe, at)) is not None:
             deadline = current.den
             relevant = [e for e in relevant if e.ngay >= current.tu]
-    reported = [e for e in relevant if e.trang_thai is not None]
-    if reported:
-        status = reported[-1].trang_thai or Status.DANG_THUC_HIEN
+    shape = _shape(task, registry)
+    parts: tuple[Part, ...] = ()
+    by_body: dict[str, Part] = {}
+    if not shape.leaves:
+        status, done_on = _latest_status(relevant)
+        rule = Rule.KHONG_DON_VI
     else:
-        status = Status.DANG_THUC_HIEN if relevant else Status.CHUA_THUC_HIEN
-    done_on: date | None = None
-    if status is Status.HOAN_THANH:
-        # The task was completed when the latest unbroken run of "completed" notes began.
-        for entry in reversed(reported):
-            if entry.trang_thai is not Status.HOAN_THANH:
-                break
-            done_on = entry.ngay
+        tracks = {leaf: _Track() for leaf in shape.leaves}
+        other = False  # work shown by a body holding no part (the directing body)
+        for entry in relevant:
+            if entry.ca_nhiem_vu:
+                for track in tracks.values():
+                    track.add(entry)
+                continue
+            leaves = shape.speaks_for.get(entry.don_vi)
+            if leaves is None:
+                other = other or entry.trang_thai is not Status.CHUA_THUC_HIEN
+                continue
+            for leaf in leaves:
+                tracks[leaf].add(entry)
+        for code, role, leaves, via in shape.holders:
+            by_body[code] = _combine(code, role, leaves, via, tracks)
+        parts = tuple(by_body[code] for code, _, _ in shape.tops)
+        deciding = [by_body[c] for c in shape.leads] if shape.leads else list(parts)
+        rule = Rule.CHU_TRI if shape.leads else Rule.TAT_CA
+        done_on = None
+        if all(p.completed for p in deciding):
+            status = Status.HOAN_THANH
+            done_on = max((p.done_on for p in deciding if p.done_on is not None), default=None)
+            leaves_deciding = {leaf for p in deciding for leaf in (p.members or (p.body,))}
+            if any(tracks[leaf].whole for leaf in leaves_deciding):
+                rule = Rule.CA_NHIEM_VU
+        elif other or any(p.status is not Status.CHUA_THUC_HIEN for p in by_body.values()):
+            status = Status.DANG_THUC_HIEN
+        else:
+            status = Status.CHUA_THUC_HIEN
     if deadline is None:
         timeliness = Timeliness.KHONG_THOI_HAN
     elif done_on is not None:
         timeliness = Timeliness.DUNG_HAN if done_on <= deadline else Timeliness.QUA_HAN
     else:
         timeliness = Timeliness.QUA_HAN if at > deadline else Timeliness.DUNG_HAN
-    return TaskState(status, timeliness, deadline, done_on)
+    return TaskState(status, timeliness, deadline, done_on, parts, rule, by_body)
 
 
 def deadlines_in(timeframe: Timeframe | None, span: Span) -> list[date]:

@@ -5,12 +5,15 @@ result to a renderer (`render/tasks.py`). Filters of different kinds combine wit
 several values of one kind (two `--don-vi`, two `--vai-tro`) combine with OR.
 
 Progress comes from the journal (`journal.read_journal(loaded_plan).entries`, corrections
-applied): a task's status is the one given by its latest note that gives one.
+applied); a task's state is `query.state.assess`, the rule `report` uses too: a body's note
+speaks for its own part, and the task is complete when its lead (or every implementing
+body, or the office for the whole task) says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kehoach_cli.errors import KehoachError, NotFound
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from kehoach_cli.plan.loader import LoadedPlan
     from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.problems import Problem
+    from kehoach_cli.query.state import TaskState
 
 
 # --------------------------------------------------------------------------- option texts
@@ -155,22 +159,6 @@ def read_progress(loaded: LoadedPlan, task_id: str | None = None) -> Progress:
     return Progress(read.entries, read.by_task(), read.problems)
 
 
-def latest_status(entries: Iterable[Entry], task_id: str,
-                  reporters: set[str] | None = None) -> Status | None:
-    """The last status reported on a task (by `reporters` only, when given)."""
-    latest: tuple[Any, ...] | None = None
-    status: Status | None = None
-    for entry in entries:
-        if entry.ma != task_id or entry.trang_thai is None or entry.huy:
-            continue
-        if reporters is not None and entry.don_vi not in reporters:
-            continue
-        when = (entry.ngay, entry.ghi_luc)
-        if latest is None or when >= latest:
-            latest, status = when, entry.trang_thai
-    return status
-
-
 # --------------------------------------------------------------------------- list
 
 def _section_matches(section: Section, wanted: Sequence[str]) -> bool:
@@ -191,19 +179,16 @@ def _all_assignments(task: Task) -> list[Assignment]:
     return [Assignment(code, role) for role, codes in task.roles().items() for code in codes]
 
 
-def _reporters(registry: Registry, codes: Sequence[str]) -> set[str]:
-    """Bodies whose notes speak for `codes`: the bodies themselves and members of groups."""
-    return set().union(*(registry.members_of(code) for code in codes))
-
-
-def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
-    """The tasks `flt` keeps, in plan and document order.
+def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
+    """The tasks `flt` keeps, in plan and document order, with their state at `today`.
 
     With `--don-vi`, a task is kept when one of the bodies holds a role on it (directly or
-    through a group) and, with `--vai-tro`, when that role is one asked for; its status is
-    the last one reported by those bodies. Without, every task is kept and its status is
-    the last one reported by anybody.
+    through a group) and, with `--vai-tro`, when that role is one asked for. Every task's
+    status is the task's own (`assess`), as `report` gives it; `show` explains it part by
+    part.
     """
+    from kehoach_cli.query.state import assess  # only once there are notes to weigh
+
     resolved: list[Resolved] = []
     for text in flt.bodies:
         resolved.extend(resolve_in_plans(workspace.plans, text))
@@ -224,9 +209,8 @@ def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
         registry = registry_of(loaded)
         codes = wanted.get(loaded.key, [])
         progress = read_progress(loaded)
-        by_task = progress.by_task
         problems.extend(progress.problems)
-        reporters = _reporters(registry, codes) if codes else None
+        by_task = progress.by_task  # each in order of day, then of recording
         for section, task in loaded.plan.tasks():
             if flt.sections and not _section_matches(section, flt.sections):
                 continue
@@ -238,10 +222,8 @@ def list_tasks(workspace: Workspace, flt: TaskFilter) -> TaskList:
             # Without --don-vi or --vai-tro every task is kept, even one no body holds yet.
             if not found and (codes or flt.roles):
                 continue
-            # The task's own entries only: scanning the whole journal for each task made a
-            # 10,000-task plan with 30,000 notes take 5 s.
             history = by_task.get(task.ma)
-            status = latest_status(history, task.ma, reporters) if history else None
+            status = assess(task, registry, history, today).status if history else None
             if flt.statuses and (status or Status.CHUA_THUC_HIEN) not in flt.statuses:
                 continue
             rows.append(TaskRow(TaskRef(loaded, section, task), found, status))
@@ -258,10 +240,14 @@ class TaskDetail(NamedTuple):
     history: list[Entry]
     registry: Registry
     problems: list[Problem]  # damaged journal lines
+    state: TaskState  # at the day `show` runs, with the parts that make it
 
 
-def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
-    """The task `ref` names ("3.2", "kh160:3.2"), its bodies by role and its history."""
+def task_detail(workspace: Workspace, ref: str, today: date) -> TaskDetail:
+    """The task `ref` names ("3.2", "kh160:3.2"), its bodies by role, its history and its
+    state at `today`."""
+    from kehoach_cli.query.state import assess
+
     found = workspace.find_task(ref)
     registry = registry_of(found.plan)
     roles: list[tuple[Role, list[Body | str]]] = [
@@ -270,7 +256,8 @@ def task_detail(workspace: Workspace, ref: str) -> TaskDetail:
     ]
     progress = read_progress(found.plan, found.task.ma)
     history = progress.by_task.get(found.task.ma, [])  # already by day, then recording
-    return TaskDetail(found, roles, history, registry, progress.problems)
+    state = assess(found.task, registry, history, today)
+    return TaskDetail(found, roles, history, registry, progress.problems, state)
 
 
 # --------------------------------------------------------------------------- don-vi
@@ -324,4 +311,3 @@ def roles_in_use(workspace: Workspace) -> list[Role]:
     """The roles some task of the workspace assigns, in schema order."""
     used = {role for p in workspace.plans for _, t in p.plan.tasks() for role in t.roles()}
     return [role for role in Role if role in used]
-

@@ -46,6 +46,7 @@ from kehoach_cli.text import printable, shorten
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from kehoach_cli.query.state import Part
     from kehoach_cli.query.tasks import BodySummary, TaskDetail, TaskList, TaskRow
 
 # How much of a task's content a row shows; the full text is in `show`, json and csv.
@@ -218,9 +219,37 @@ def detail_fields(detail: TaskDetail) -> list[tuple[str, list[str]]]:
                        [f"- {document_text(d)}" for d in ref.task.van_ban_lien_quan]))
     if ref.task.ghi_chu:
         fields.append(("Ghi chú", [ref.task.ghi_chu]))
+    fields.append(("Trạng thái", state_lines(detail)))
     history = [f"- {entry_text(e)}" for e in detail.history] or ["chưa có ghi nhận nào"]
     fields.append(("Tiến độ", history))
     return fields
+
+
+def _part_text(part: Part) -> str:
+    from kehoach_cli.dates import format_date
+
+    role = f"qua nhóm {part.via_group}" if part.via_group else ROLE_SHORT[part.role]
+    text = f"- {part.body} ({role}): {STATUS_LABELS[part.status]}"
+    if part.done_on is not None:
+        text += f" ngày {format_date(part.done_on)}"
+    if part.members:
+        text += f"; xong khi {', '.join(part.members)} đều xong phần của mình"
+    return text + (f" ({part.notes} ghi nhận)" if part.notes else "")
+
+
+def state_lines(detail: TaskDetail) -> list[str]:
+    """The task's state and why: the rule that decides it, then each body's part."""
+    from kehoach_cli.query.state import RULE_LABELS, Rule
+
+    state = detail.state
+    lines = [f"{state.label()} — {RULE_LABELS[state.rule]}"]
+    if state.rule is Rule.CHU_TRI and not state.completed:
+        leads = ", ".join(detail.ref.task.chu_tri)
+        lines[0] += f" (chờ {leads})"
+    for top in state.parts:
+        lines.append(_part_text(top))
+        lines += [f"  {_part_text(p)}" for p in state.by_body.values() if p.via_group == top.body]
+    return lines
 
 
 def detail_data(detail: TaskDetail) -> dict[str, Any]:
@@ -242,6 +271,18 @@ def detail_data(detail: TaskDetail) -> dict[str, Any]:
         "thoi_gian": timeframe_data(ref.task.thoi_gian),
         "van_ban_lien_quan": [document_data(d) for d in ref.task.van_ban_lien_quan],
         "ghi_chu": ref.task.ghi_chu,
+        "trang_thai": {
+            "trang_thai": detail.state.status.value,
+            "thoi_han": detail.state.timeliness.value,
+            "nhan": detail.state.label(),
+            "quy_tac": detail.state.rule.value,
+            "phan_viec": [
+                {"don_vi": p.body, "vai_tro": p.role.value, "trang_thai": p.status.value,
+                 "hoan_thanh_ngay": p.done_on, "so_ghi_nhan": p.notes,
+                 "thanh_vien": list(p.members)}
+                for p in detail.state.by_body.values()
+            ],
+        },
         "lich_su": entries_data(detail.history),
     }
 
