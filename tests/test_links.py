@@ -103,3 +103,13 @@ def test_a_plain_journal_still_writes(journal_folder: Path, cli: Runner) -> None
     result = cli("log", "3.2", "Đã giám sát", "--don-vi", "MTTQ")
     assert result.code == 0, result.err
     assert cli("check").code == 0
+
+
+def test_check_warns_of_a_linked_plan(workspace: Path, cli: Runner) -> None:
+    plans = workspace / "plans"
+    (plans / "kh160.yaml").rename(workspace / "kh160.yaml")
+    _link(workspace / "kh160.yaml", plans / "kh160.yaml")
+    result = cli("check")
+    assert result.code == 0
+    assert ("plans/kh160.yaml: cảnh báo: tệp kế hoạch là liên kết tượng trưng (symlink): kehoach "
+            "đọc nó nhưng không ghi qua liên kết") in result.err
