@@ -115,6 +115,7 @@ def _check_rows(form: FilledForm, plan: LoadedPlan, today: date) -> list[str]:
     from kehoach_cli.journal.input import check_day, reporting_body
 
     tasks = {task.ma: task for _, task in plan.plan.tasks()}
+    held: dict[str, str | None] = {}  # task id -> why the form's body may not report on it
     errors = []
     for row in form.rows:
         where = f"{form.path.name}, trang {SHEET_TASKS}, ô"
@@ -123,10 +124,15 @@ def _check_rows(form: FilledForm, plan: LoadedPlan, today: date) -> list[str]:
             errors.append(f"{where} {COL_MA}{row.row}: nhiệm vụ {row.ma} không còn trong kế hoạch "
                           f"{plan.key}; hãy xóa dòng này hoặc ghi sang nhiệm vụ khác")
             continue
-        try:
-            reporting_body(plan, task, form.identity.don_vi)
-        except KehoachError as exc:
-            errors.append(f"{where} {COL_MA}{row.row}: {exc.message}")
+        refused = held.get(task.ma, "")
+        if refused == "":  # a task's roles are checked once, not once a row
+            try:
+                reporting_body(plan, task, form.identity.don_vi)
+                refused = held[task.ma] = None
+            except KehoachError as exc:
+                refused = held[task.ma] = exc.message
+        if refused is not None:
+            errors.append(f"{where} {COL_MA}{row.row}: {refused}")
         try:
             check_day(row.ngay, today, plan)
         except KehoachError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from typing import TYPE_CHECKING
-from xml.etree.ElementTree import XMLParser, fromstring, iterparse
+from xml.etree.ElementTree import XMLParser, fromstring
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,31 +67,30 @@ def _cells(book: zipfile.ZipFile, part: str, strings: list[str]) -> Cells:
     out: Cells = {}
     cell_tag, value_tag, inline_tag, text_tag = (f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}is",
                                                  f"{_MAIN}t")
-    with book.open(part) as stream:
-        for _, element in iterparse(stream, events=("end",)):
-            if element.tag != cell_tag:
-                continue
-            ref = element.get("r")
-            kind = element.get("t", "n")
-            raw = element.findtext(value_tag)
-            value: Value | None = None
-            if kind == "inlineStr":
-                inline = element.find(inline_tag)
-                value = "".join(t.text or "" for t in inline.iter(text_tag)) if inline is not None else None
-            elif raw is not None:
-                if kind == "s":
-                    value = strings[int(raw)]
-                elif kind in ("str", "e"):
-                    value = raw
-                elif kind == "b":
-                    value = raw == "1"
-                else:
-                    number = float(raw)
-                    value = int(number) if number.is_integer() else number
-            element.clear()
-            if ref and value is not None and value != "":
-                column, row = _split(ref)
-                out.setdefault(row, {})[column] = value
+    # A form's sheet is small: one parse of the whole part, then a walk over its cells, is
+    # faster than event-by-event parsing.
+    root = fromstring(_xml(book, part), parser=XMLParser())
+    for element in root.iter(cell_tag):
+        ref = element.get("r")
+        kind = element.get("t", "n")
+        raw = element.findtext(value_tag)
+        value: Value | None = None
+        if kind == "inlineStr":
+            inline = element.find(inline_tag)
+            value = "".join(t.text or "" for t in inline.iter(text_tag)) if inline is not None else None
+        elif raw is not None:
+            if kind == "s":
+                value = strings[int(raw)]
+            elif kind in ("str", "e"):
+                value = raw
+            elif kind == "b":
+                value = raw == "1"
+            else:
+                number = float(raw)
+                value = int(number) if number.is_integer() else number
+        if ref and value is not None and value != "":
+            column, row = _split(ref)
+            out.setdefault(row, {})[column] = value
     return out
 
 
