@@ -10,11 +10,11 @@ not added either. Records go through the journal's own append; nothing here writ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kehoach_cli.errors import KehoachError, NotFound
-from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.entry import Entry, replace
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
