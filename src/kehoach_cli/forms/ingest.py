@@ -166,6 +166,7 @@ def plan_imports(workspace: Workspace, paths: Sequence[Path], expect: Expectatio
     from kehoach_cli.forms.read import read_form
     from kehoach_cli.journal.input import correction, find_duplicate
     from kehoach_cli.journal.read import read_journal
+    from kehoach_cli.journal.store import derived_id
 
     known: dict[str, _Known] = {}
     out: list[FormImport] = []
@@ -214,6 +215,13 @@ def plan_imports(workspace: Workspace, paths: Sequence[Path], expect: Expectatio
             fix = correction(replace(current, id=entry.id), current, changes, nguoi_ghi=who, now=now)
             item.fixes.append(fix)
             state.planned[entry.id] = replace(fix, id=entry.id, sua_cho=None)
+        for number in form.blank:
+            # A row emptied in a re-sent form: its note is kept, never withdrawn by the import
+            # (an older copy imported late must not undo newer work); the user is told.
+            entry_id = derived_id(form.identity.ma_phieu, str(number))
+            if state.current(entry_id) is not None and entry_id not in state.journal.retracted:
+                item.notes.append(f"dòng {number} nay để trống nhưng trước đã nhập thành ghi nhận "
+                                  f"{entry_id}: ghi nhận đó vẫn giữ; muốn bỏ thì kehoach huy {entry_id}")
     return out
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kehoach_cli.forms.xlsx import Cells, Value
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+_FILL = (COL_DAY, COL_RESULT, COL_STATUS, COL_FIG_NAME, COL_FIG, COL_EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class FilledForm:
     nguoi_dien: str | None
     rows: list[FilledRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    blank: list[int] = field(default_factory=list)  # rows of the form left empty
 
 
 class NotAForm(KehoachError):
@@ -93,6 +95,9 @@ def read_form(path: Path, today: date) -> FilledForm:
     for number in sorted(table):
         if number > HEADER_ROW:
             _read_row(form, number, table[number], rows_map, today)
+    filled = {row.row for row in form.rows}
+    form.blank = [number for number in rows_map if number not in filled and not any(
+        _text(table.get(number, {}).get(column)) is not None for column in _FILL)]
     return form
 
 
@@ -153,8 +158,7 @@ def _read_row(form: FilledForm, number: int, values: dict[str, Value], rows_map:
               today: date) -> None:
     at = values.get
 
-    fill = [at(column) for column in (COL_DAY, COL_RESULT, COL_STATUS, COL_FIG_NAME, COL_FIG,
-                                      COL_EVIDENCE)]
+    fill = [at(column) for column in _FILL]
     if all(_text(value) is None for value in fill):
         return
     errors: list[_CellError] = []
