@@ -203,3 +203,25 @@ def test_conflict_copies_of_journal_files_count_once_and_are_reported(
     refused = run(folder, home, "A", "nhat-ky")
     assert refused.code == 1
     assert "kh160 (conflicted copy 2025-11-20).yaml là bản xung đột của một tệp kế hoạch" in refused.err
+
+
+def test_two_machines_syncing_at_the_same_instant_both_get_through(
+        office: tuple[Path, Path, Path, Path], home: dict[str, str]) -> None:
+    import sys
+
+    _, first, second, third = office
+    notes = {log(folder, home, who, f"cùng lúc {who}")
+             for folder, who in ((first, "Văn phòng"), (second, "Mặt trận"), (third, "Đoàn"))}
+    procs = [subprocess.Popen([sys.executable, "-m", "kehoach_cli", "dong-bo"], cwd=folder,
+                              env={**home, "KEHOACH_NGUOI_GHI": who}, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, encoding="utf-8")
+             for folder, who in ((first, "Văn phòng"), (second, "Mặt trận"), (third, "Đoàn"))]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert not _ENGLISH.search(out + err), out + err
+    for folder, who in ((first, "Văn phòng"), (second, "Mặt trận"), (third, "Đoàn")):
+        assert run(folder, home, who, "dong-bo").code == 0
+    for folder in (first, second, third):
+        got = ids(folder, home)
+        assert len(got) == len(set(got)) == 4 and notes <= set(got)

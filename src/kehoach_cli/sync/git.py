@@ -115,4 +115,7 @@ def is_offline(run: Run) -> bool:
 def is_rejected(run: Run) -> bool:
     """Whether a push was refused because the shared repository has work we have not got."""
     text = run.err.lower()
-    return "rejected" in text or "fetch first" in text or "non-fast-forward" in text
+    # The last three: another machine pushing at the same instant holds the shared ref's lock.
+    return any(marker in text for marker in ("rejected", "fetch first", "non-fast-forward",
+                                             "cannot lock ref", "failed to update ref",
+                                             "unable to create"))
