@@ -105,7 +105,6 @@ def report(
     import sys
 
     from kehoach_cli import clock
-    from kehoach_cli.config import load_settings
     from kehoach_cli.dates import format_date, option_date
     from kehoach_cli.errors import KehoachError
     from kehoach_cli.periods import just_begun, previous_option
@@ -123,7 +122,6 @@ def report(
         raise KehoachError(f"--ngay {format_date(as_of)} chưa tới (hôm nay là "
                            f"{format_date(today)}): báo cáo chỉ tính đến hôm nay hoặc một ngày "
                            "đã qua")
-    settings = load_settings(workspace.plans[0].path.parent)
     span = period_span(workspace, as_of, ky, tu, den, chot)
     closed = just_begun(ky, span, as_of)
     source = JournalSource()
@@ -134,8 +132,10 @@ def report(
 
         write_xlsx(result, xuat, overwrite=ghi_de)
     elif xuat is not None:
+        from kehoach_cli.config import load_settings
         from kehoach_cli.render.docx_report import write_docx
 
+        settings = load_settings(workspace.plans[0].path.parent)
         write_docx(result, xuat, overwrite=ghi_de, recipients=settings.noi_nhan_bao_cao)
     _emit(result, dinh_dang, grouping, bang or Bang.NHIEM_VU)
     if closed is not None and span.period is not None:
