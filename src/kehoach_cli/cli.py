@@ -64,7 +64,7 @@ def _root(
 _COMMANDS: list[tuple[str, Callable[..., None], str]] = [
     ("list", list_cmd.list_tasks, "Liệt kê nhiệm vụ theo đơn vị, vai trò, mục, trạng thái."),
     ("show", show.show, "Xem trọn một nhiệm vụ và lịch sử ghi nhận của nó."),
-    ("don-vi", don_vi.bodies, "Danh mục đơn vị, nhóm và số nhiệm vụ mỗi đơn vị."),
+    ("don-vi", don_vi.bodies, "Danh mục đơn vị, nhóm và số nhiệm vụ; thêm, sửa, gộp đơn vị."),
     ("log", log.log, "Ghi nhận tiến độ một nhiệm vụ vào nhật ký."),
     ("sua", log.sua, "Sửa một ghi nhận (bản cũ vẫn được giữ)."),
     ("huy", log.huy, "Hủy một ghi nhận nhầm (bản cũ vẫn được giữ)."),
@@ -78,7 +78,11 @@ _COMMANDS: list[tuple[str, Callable[..., None], str]] = [
     ("cau-hinh", cau_hinh.cau_hinh, "Khai báo một lần tên người ghi và đơn vị của mình."),
 ]
 for _name, _function, _short in _COMMANDS:
-    app.command(_name, short_help=_short, options_metavar="[TÙY CHỌN]")(_function)
+    if _function is don_vi.bodies:
+        # `don-vi` alone lists the registry; its verbs (them, sua, gop, nhom) edit it.
+        app.add_typer(don_vi.app, name=_name, short_help=_short)
+    else:
+        app.command(_name, short_help=_short, options_metavar="[TÙY CHỌN]")(_function)
 
 
 def _reconfigure_streams() -> None:

@@ -16,8 +16,9 @@ from kehoach_cli.text import fold
 
 Loc = tuple[Any, ...]
 Issue = tuple[Loc, str, bool]
-# "1.1", "4", or a part's Roman numeral first ("III.1": a task of "Tổ chức thực hiện").
-_TASK_ID = re.compile(r"^(?:[IVX]{1,4}\.)?\d+(\.\d+)*$")
+# "1.1", "4", or a part's Roman numeral or letter first ("III.1": a task of "Tổ chức thực
+# hiện"; "B.2": a task of part B).
+_TASK_ID = re.compile(r"^(?:[A-H]\.|[IVX]{1,4}\.)?\d+(\.\d+)*$")
 _ROLE_KEYS = tuple(role.value for role in Role)  # an Enum's .value is slow in a hot loop
 
 

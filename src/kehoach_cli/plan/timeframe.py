@@ -69,8 +69,9 @@ _RECURRING = re.compile(r"^(?:dinh ky\s+)?(?:hang|hang)\s+(thang|quy|nam)$")
 _RECUR_KIND = {"thang": Kind.THANG, "quy": Kind.QUY, "nam": Kind.NAM}
 _HALVES = re.compile(r"^(?:dinh ky\s+)?6 thang(?: dau nam va cuoi nam| mot lan)(?: nam)?(?: \d{4})?$")
 _PREFIX = re.compile(r"^(?:trong|trong nam|hoan thanh trong|hoan thanh truoc|truoc)\s+")
-# "từ A đến B"; "A và B" (two periods: "Quý IV/2025 và Quý I/2026") is read the same way.
-_RANGE = re.compile(r"^(?:thoi gian\s+)?(?:tu\s+)?(?P<a>.+?)\s*(?:\bden\b|\bva\b|–|—)\s*"
+# "từ A đến B"; "A và B", "A, B" (two periods: "Quý IV/2025 và Quý I/2026", "Tháng 11,
+# 12/2013") are read the same way.
+_RANGE = re.compile(r"^(?:thoi gian\s+)?(?:tu\s+)?(?P<a>.+?)\s*(?:\bden\b|\bva\b|,|–|—)\s*"
                     r"(?:het\s+)?(?P<b>.+)$")
 _DATE_ONLY = re.compile(r"^(?:ngay\s*)?(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})$")
 
