@@ -146,15 +146,17 @@ def _notes(book: Any, report: Report) -> None:
     # 5,000 cells costs a tenth of a second to write.
     names = figure_names(report)
     folded = [fold(n) for n in names]
-    columns = [("Ngày", 12.0), ("Mã nhiệm vụ", 10.0), ("Đơn vị", 10.0), ("Nội dung", 70.0), ("Trạng thái", 16.0), ("Minh chứng", 18.0),
-               ("Người ghi", 18.0), ("Mã ghi nhận", 12.0), *((n, 14.0) for n in names)]
+    columns = [("Ngày", 12.0), ("Mã nhiệm vụ", 10.0), ("Đơn vị", 10.0), ("Nội dung", 70.0),
+               ("Trạng thái", 16.0), ("Minh chứng", 18.0), ("Người ghi", 18.0),
+               ("Mã ghi nhận", 12.0), *((n, 14.0) for n in names)]
     rows = []
     entries = sorted(((e, line) for line in report.tasks for e in line.entries),
                      key=lambda pair: (pair[0].ngay, pair[0].ghi_luc))
     for entry, line in entries:
         by_fold = {fold(k): v for k, v in entry.so_lieu.items()}
         status = STATUS_LABELS[entry.trang_thai] if entry.trang_thai else None
-        rows.append([entry.ngay, task_id(report, line), entry.don_vi, entry.noi_dung, status, entry.minh_chung, entry.nguoi_ghi, entry.id,
+        rows.append([entry.ngay, task_id(report, line), entry.don_vi, entry.noi_dung, status,
+                     entry.minh_chung, entry.nguoi_ghi, entry.id,
                      *(by_fold.get(key) for key in folded)])
     formats = {1: DATE_FORMAT, **{9 + i: NUMBER_FORMAT for i in range(len(names))}}
     _sheet(book, "Ghi nhận", columns, rows, formats, wrap=(4, 6), text=(2, 3, 8))
