@@ -11,7 +11,19 @@ from collections.abc import Callable
 import typer
 
 from kehoach_cli import __version__, gcpolicy, i18n
-from kehoach_cli.commands import cau_hinh, check, don_vi, log, nhap, nhat_ky, report, show
+from kehoach_cli.commands import (
+    cau_hinh,
+    check,
+    don_vi,
+    dong_bo,
+    log,
+    nhap,
+    nhap_phieu,
+    nhat_ky,
+    phieu,
+    report,
+    show,
+)
 from kehoach_cli.commands import list as list_cmd
 from kehoach_cli.errors import ExitCode, KehoachError
 from kehoach_cli.text import nfc
@@ -52,18 +64,25 @@ def _root(
 _COMMANDS: list[tuple[str, Callable[..., None], str]] = [
     ("list", list_cmd.list_tasks, "Liệt kê nhiệm vụ theo đơn vị, vai trò, mục, trạng thái."),
     ("show", show.show, "Xem trọn một nhiệm vụ và lịch sử ghi nhận của nó."),
-    ("don-vi", don_vi.bodies, "Danh mục đơn vị, nhóm và số nhiệm vụ mỗi đơn vị."),
+    ("don-vi", don_vi.bodies, "Danh mục đơn vị, nhóm và số nhiệm vụ; thêm, sửa, gộp đơn vị."),
     ("log", log.log, "Ghi nhận tiến độ một nhiệm vụ vào nhật ký."),
     ("sua", log.sua, "Sửa một ghi nhận (bản cũ vẫn được giữ)."),
     ("huy", log.huy, "Hủy một ghi nhận nhầm (bản cũ vẫn được giữ)."),
     ("nhat-ky", nhat_ky.nhat_ky, "Các ghi nhận gần nhất, lọc theo đơn vị, nhiệm vụ, ngày."),
     ("report", report.report, "Báo cáo định kỳ (tháng, quý, 6 tháng, năm); xuất Word."),
+    ("phieu", phieu.phieu, "Lập phiếu báo cáo Excel cho đơn vị điền và gửi lại."),
+    ("nhap-phieu", nhap_phieu.nhap_phieu, "Nhập phiếu báo cáo Excel đã điền vào nhật ký."),
+    ("dong-bo", dong_bo.dong_bo, "Đồng bộ kế hoạch và nhật ký với các máy khác (qua git)."),
     ("nhap", nhap.nhap, "Nhập kế hoạch từ Word, Markdown hoặc văn bản thành YAML."),
     ("check", check.check, "Kiểm tra tệp kế hoạch và nhật ký, chỉ rõ dòng cần sửa."),
     ("cau-hinh", cau_hinh.cau_hinh, "Khai báo một lần tên người ghi và đơn vị của mình."),
 ]
 for _name, _function, _short in _COMMANDS:
-    app.command(_name, short_help=_short, options_metavar="[TÙY CHỌN]")(_function)
+    if _function is don_vi.bodies:
+        # `don-vi` alone lists the registry; its verbs (them, sua, gop, nhom) edit it.
+        app.add_typer(don_vi.app, name=_name, short_help=_short)
+    else:
+        app.command(_name, short_help=_short, options_metavar="[TÙY CHỌN]")(_function)
 
 
 def _reconfigure_streams() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Hyphens and dashes people paste from Word ("chính trị – xã hội") compare as one.
@@ -20,11 +21,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Fold text for matching: no diacritics, đ→d, lower case, single spaces, one dash.
 
     Stripping every combining mark also makes old and new tone placement ("uỷ"/"ủy")
-    equal. "đ" is not a combining sequence, so it is mapped explicitly.
+    equal. "đ" is not a combining sequence, so it is mapped explicitly. Remembered per
+    text: checking 1,000 plans folds the same body names and timeframes 44,000 times.
     """
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -16,7 +16,10 @@ from kehoach_cli.commands.options import FormatOption, PlanPaths
 from kehoach_cli.render.output import Format
 
 if TYPE_CHECKING:
+    from datetime import date
 
+    from kehoach_cli.periods import Span
+    from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.query.review import Report
     from kehoach_cli.render.report import Grouping
 
@@ -102,12 +105,11 @@ def report(
     import sys
 
     from kehoach_cli import clock
-    from kehoach_cli.config import load_settings
     from kehoach_cli.dates import format_date, option_date
     from kehoach_cli.errors import KehoachError
-    from kehoach_cli.periods import Convention, just_begun, previous_option
+    from kehoach_cli.periods import just_begun, previous_option
     from kehoach_cli.plan.workspace import Workspace
-    from kehoach_cli.query.review import JournalSource, build_report, resolve_span_or_fail
+    from kehoach_cli.query.review import JournalSource, build_report
     from kehoach_cli.render.report import Grouping
 
     if xuat is not None and xuat.suffix.lower() not in (".docx", ".xlsx"):
@@ -120,9 +122,7 @@ def report(
         raise KehoachError(f"--ngay {format_date(as_of)} chưa tới (hôm nay là "
                            f"{format_date(today)}): báo cáo chỉ tính đến hôm nay hoặc một ngày "
                            "đã qua")
-    settings = load_settings(workspace.plans[0].path.parent)
-    convention = Convention(chot.value) if chot is not None else settings.chot
-    span = resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"), option_date(den, "--den"))
+    span = period_span(workspace, as_of, ky, tu, den, chot)
     closed = just_begun(ky, span, as_of)
     source = JournalSource()
     result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
@@ -132,8 +132,10 @@ def report(
 
         write_xlsx(result, xuat, overwrite=ghi_de)
     elif xuat is not None:
+        from kehoach_cli.config import load_settings
         from kehoach_cli.render.docx_report import write_docx
 
+        settings = load_settings(workspace.plans[0].path.parent)
         write_docx(result, xuat, overwrite=ghi_de, recipients=settings.noi_nhan_bao_cao)
     _emit(result, dinh_dang, grouping, bang or Bang.NHIEM_VU)
     if closed is not None and span.period is not None:
@@ -196,3 +198,18 @@ def _emit_tables(result: Report, grouping: Grouping) -> None:
     for table in tables:
         console.print()
         console.print(render.to_rich(table, show_lines=True, title_justify="left"))
+
+
+def period_span(workspace: Workspace, as_of: date, ky: str | None, tu: str | None,
+                den: str | None, chot: Chot | None) -> Span:
+    """The span `--ky` or `--tu/--den` name (shared by report and phieu), under `--chot`, else
+    the workspace's configured convention."""
+    from kehoach_cli.config import load_settings
+    from kehoach_cli.dates import option_date
+    from kehoach_cli.periods import Convention
+    from kehoach_cli.query.review import resolve_span_or_fail
+
+    convention = (Convention(chot.value) if chot is not None
+                  else load_settings(workspace.plans[0].path.parent).chot)
+    return resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"),
+                                option_date(den, "--den"))

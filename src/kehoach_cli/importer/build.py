@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kehoach_cli.importer.parse import TIME, Draft, DraftTask, Note
+from kehoach_cli.importer.parse import FROM_HEADING, TIME, Draft, DraftTask, Note
 from kehoach_cli.importer.refs import Citation, bare_numbers, find_citations
 from kehoach_cli.importer.sentences import ASSIGN, VERBS, roles_in_sentence
 from kehoach_cli.importer.split_bodies import BodyMatcher, split_names
-from kehoach_cli.importer.timeframes import read_timeframe
+from kehoach_cli.importer.timeframes import find_timeframe, read_timeframe
 from kehoach_cli.plan.bodies import Registry
 from kehoach_cli.plan.model import Body, Role
 from kehoach_cli.text import fold
@@ -45,6 +45,7 @@ class Builder:
         self.comments: dict[Path_, list[str]] = {}
         self.notes = list(draft.notes)
         self.used: set[str] = set()  # codes assigned anywhere, to choose the bodies written
+        self.conveyed: tuple[int, str] | None = None  # whose opinion a công văn conveys
 
     def comment(self, path: Path_, text: str) -> None:
         self.comments.setdefault(path, []).append(text)
@@ -68,6 +69,10 @@ class Builder:
         }
         mo_dau = "\n".join(text for _, text in draft.mo_dau) or None
         meta["mo_dau"] = mo_dau
+        self.conveyed = _conveyed(draft.mo_dau)
+        if self.conveyed is not None:
+            self.flag(self.conveyed[0], f"văn bản truyền đạt ý kiến của “{self.conveyed[1]}”: "
+                                        "ghi là cơ quan chỉ đạo của mọi nhiệm vụ, hãy kiểm tra")
         meta["can_cu"] = self._can_cu(meta["trich_yeu"], mo_dau, meta)
         meta["muc_dich_yeu_cau"] = [text for _, text in draft.muc_dich]
         sections = [self._section(i, s) for i, s in enumerate(draft.sections)]
@@ -121,15 +126,26 @@ class Builder:
         out += [_body_data(b) for b in self.matcher.new_bodies]
         return out
 
-    def _codes(self, no: int, text: str, path: Path_) -> list[str]:
+    def _codes(self, no: int, text: str, path: Path_, where: str = "") -> list[str]:
+        """The codes of a list of bodies; `where` names a table cell in the review list."""
         codes = []
+        at = f"{where}: " if where else ""
         for match in self.matcher.split(text):
             codes.append(match.code)
             self.used.add(match.code)
             if match.note:
-                self.flag(no, match.note, path)
+                self.flag(no, at + match.note, path)
         if not codes:
-            self.flag(no, f"không tách được đơn vị nào từ “{text}”", path)
+            self.flag(no, f"{at}không tách được đơn vị nào từ “{text}”", path)
+        return codes
+
+    def _heading_body(self, no: int, text: str, path: Path_) -> list[str]:
+        codes = []
+        for match in self.matcher.heading(text):
+            codes.append(match.code)
+            self.used.add(match.code)
+            if match.note:
+                self.flag(no, match.note, path)
         return codes
 
     # --- tasks -----------------------------------------------------------------------------
@@ -150,31 +166,11 @@ class Builder:
             self.flag(task.no, f"nhiệm vụ {task.ma} không có nội dung", path)
         if task.cac_y:
             out["cac_y"] = list(task.cac_y)
-        for role in Role:
-            raw = task.roles.get(role.value)
-            if raw is None:
-                continue
-            key = (*path, role.value)
-            codes = self._codes(raw.no, raw.text, key)
-            if len([i for group in split_names(raw.text) for i in group]) > 1:
-                self.comment(key, raw.text)
-            out[role.value] = codes
-        if not any(role.value in task.roles for role in Role):
-            found = self._sentence_roles(path, task)
-            out.update({role.value: found[role.value] for role in Role if role.value in found})
-            if not found:
-                self.flag(task.no, f"nhiệm vụ {task.ma} không có dòng phân công đơn vị nào", path)
+        out.update(self._task_roles(path, task))
         notes = list(task.ghi_chu)
-        raw = task.roles.get(TIME)
-        if raw is not None:
-            read = read_timeframe(raw.text)
-            out["thoi_gian"] = read.value
-            if read.doubt:
-                self.flag(raw.no, read.doubt, (*path, "thoi_gian"))
-            if read.written:
-                notes.insert(0, f"{raw.label}: {read.written}")
-        else:
-            self.flag(task.no, f"nhiệm vụ {task.ma} không ghi thời gian thực hiện", path)
+        timeframe = self._task_time(path, task, notes)
+        if timeframe is not None:
+            out["thoi_gian"] = timeframe
         refs = self._refs(task, path)
         if refs:
             out["van_ban_lien_quan"] = refs
@@ -182,12 +178,63 @@ class Builder:
             out["ghi_chu"] = "\n".join(notes)
         return out
 
-    def _sentence_roles(self, path: Path_, task: DraftTask) -> dict[str, list[str]]:
-        """Bodies a task without role lines names in its own sentence ("Giao Công an tỉnh
-        chủ trì, phối hợp với …", "Các sở, ban, ngành … tiếp tục …"), reported as such."""
-        text = " ".join(task.content)
+    def _task_roles(self, path: Path_, task: DraftTask) -> dict[str, list[str]]:
+        """Role key -> body codes: from role lines, else from the task's sentences; a công
+        văn's conveyed opinion ("Phó Thủ tướng … có ý kiến như sau:") directs every task."""
         out: dict[str, list[str]] = {}
-        for key, raw in roles_in_sentence(text).items():
+        for role in Role:
+            raw = task.roles.get(role.value)
+            if raw is None:
+                continue
+            key = (*path, role.value)
+            codes = (self._heading_body(raw.no, raw.text, key) if raw.label == FROM_HEADING
+                     else self._codes(raw.no, raw.text, key, raw.where))
+            if len([i for group in split_names(raw.text) for i in group]) > 1:
+                self.comment(key, raw.text)
+            out[role.value] = codes
+        if not out:
+            out = self._sentence_roles(path, task)
+            if not out:
+                self.flag(task.no, f"nhiệm vụ {task.ma} không có dòng phân công đơn vị nào", path)
+        if self.conveyed is not None and Role.CHI_DAO.value not in out:
+            no, who = self.conveyed
+            out[Role.CHI_DAO.value] = self._codes(no, who, (*path, Role.CHI_DAO.value))
+        return {role.value: out[role.value] for role in Role if role.value in out}
+
+    def _task_time(self, path: Path_, task: DraftTask, notes: list[str]) -> Any:
+        """The timeframe: its line, shortened to its dates (the words as written go to
+        `notes`), else a timeframe phrase in the task's text; None when there is neither."""
+        raw = task.roles.get(TIME)
+        if raw is not None:
+            read = read_timeframe(raw.text)
+            if read.doubt:
+                at = f"{raw.where}: " if raw.where else ""
+                self.flag(raw.no, at + read.doubt, (*path, "thoi_gian"))
+            if read.written:
+                notes.insert(0, f"{raw.label}: {read.written}")
+            return read.value
+        phrase = find_timeframe(" ".join([*task.content, *task.cac_y]))
+        found = read_timeframe(phrase) if phrase else None
+        if found is not None and isinstance(found.value, str):
+            self.flag(task.no, f"nhiệm vụ {task.ma}: thời gian “{phrase}” đọc từ nội dung "
+                               "(không có dòng thời gian riêng), hãy kiểm tra", (*path, "thoi_gian"))
+            return found.value
+        self.flag(task.no, f"nhiệm vụ {task.ma} không ghi thời gian thực hiện", path)
+        return None
+
+    def _sentence_roles(self, path: Path_, task: DraftTask) -> dict[str, list[str]]:
+        """Bodies a task without role lines names in its own sentences ("Giao Công an tỉnh
+        chủ trì, phối hợp với …", "Các sở, ban, ngành … tiếp tục …"), or else in its first
+        bullet that names one ("- Ban Thường trực UBMTTQ xã theo dõi, đôn đốc …"); reported."""
+        sentences = [part for line in task.content for part in re.split(r"(?<=\.)\s+", line)]
+        found: dict[str, str] = {}
+        text = ""
+        for text in [*sentences, *task.cac_y]:
+            found = roles_in_sentence(text)
+            if found:
+                break
+        out: dict[str, list[str]] = {}
+        for key, raw in found.items():
             codes = self._codes(task.no, raw, (*path, key))
             if codes:
                 out[key] = codes
@@ -226,6 +273,20 @@ class Builder:
             self.flag(no, "không rõ đơn vị được giao ở mục tổ chức thực hiện này: "
                           "hãy điền `don_vi` nếu cần", path)
         return {"noi_dung": text, "don_vi": codes}
+
+
+# "…, Phó Thủ tướng Vũ Văn Ninh có ý kiến như sau:" ends a công văn's preamble.
+_CONVEYS = re.compile(r"(?:^|[,;.]\s*)(?P<who>[^,;.]{3,80}?)\s+(?:đã\s+)?(?:có ý kiến|kết luận|"
+                      r"chỉ đạo)(?:\s+chỉ đạo)?\s+như sau\s*:?\s*$", re.IGNORECASE)
+
+
+def _conveyed(preamble: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """Whose opinion the document conveys, when its preamble ends by saying so."""
+    if not preamble:
+        return None
+    no, text = preamble[-1]
+    match = _CONVEYS.search(text)
+    return (no, match.group("who").strip()) if match else None
 
 
 def _body_data(body: Body) -> dict[str, Any]:

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 TIME = "thoi_gian"
 PRODUCT = "san_pham"  # "Kết quả:", "Sản phẩm:": kept in the task's note
 GROUP_LABEL = "nhom"  # "Cơ quan chủ trì, phối hợp:" whose parts follow as a) b) lines
+CONTENT_LABEL = "noi_dung"  # "1. Nội dung, biện pháp" over the task's points
+# How a role was found when no label line gave it: a body's name over its duties, a sentence.
+FROM_HEADING, FROM_SENTENCE = "tên đơn vị đứng đầu đoạn", "câu giao việc"
 _LABELS: dict[str, str] = {}
 for _key, _spellings in {
     Role.CHI_DAO.value: (
@@ -45,6 +48,7 @@ for _key, _spellings in {
     Role.CHU_TRI.value: (
         "don vi chu tri", "co quan chu tri", "chu tri", "don vi chu tri thuc hien",
         "co quan chu tri thuc hien", "co quan chu tri tham muu", "don vi chu tri tham muu",
+        "chu tri thuc hien", "chu tri tham muu",
         "co quan chu tri tham muu thuc hien", "don vi chiu trach nhiem", "co quan chiu trach nhiem",
     ),
     Role.PHOI_HOP.value: (
@@ -59,6 +63,9 @@ for _key, _spellings in {
     ),
     PRODUCT: ("ket qua", "san pham", "ket qua dat duoc", "san pham dau ra", "ket qua san pham",
               "san pham ket qua", "hinh thuc san pham"),
+    CONTENT_LABEL: ("noi dung bien phap", "noi dung va bien phap", "noi dung giai phap",
+                    "noi dung thuc hien", "noi dung cong viec", "noi dung nhiem vu", "bien phap",
+                    "giai phap", "nhiem vu giai phap", "noi dung hoat dong"),
     GROUP_LABEL: ("co quan chu tri phoi hop", "don vi chu tri phoi hop", "co quan thuc hien phoi hop",
                   "co quan chu tri va phoi hop", "don vi chu tri va phoi hop"),
 }.items():
@@ -80,6 +87,9 @@ _PLACE_DATE = re.compile(
     r"^(?P<place>[^,]{2,60}),\s*ngày\s+(?P<d>\S+)\s+tháng\s+(?P<m>\S+)\s+năm\s+(?P<y>\S+?)\.?$",
     re.IGNORECASE,
 )
+_LETTER_PART = re.compile(r"^(?P<l>[A-H])\s*[.)]\s+(?P<t>[^a-zđàáảãạăâèéêìíòóôơùúưỳý]{4,})$")
+_APPENDIX = re.compile(r"^phụ lục(?:\s+[\dIVX]+)?\s*[:.–-]\s*", re.IGNORECASE)
+_SUBJECT_LINE = re.compile(r"(?:^|\s)V/v\s*:?\s*(?P<t>\S.*)$")
 _SIGN = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.|Q/)\s*\S", re.IGNORECASE)
 _PREAMBLE_START = re.compile(r"^(?:thuc hien|can cu|de |nham |trien khai|qua |theo )")
 _SKIP_HEADER = {"dang cong san viet nam", "cong hoa xa hoi chu nghia viet nam",
@@ -107,6 +117,7 @@ class RawRole:
     no: int
     label: str
     text: str
+    where: str = ""  # a table cell: "bảng 1, hàng 3, cột “Cơ quan chủ trì”"
 
 
 @dataclass
@@ -118,6 +129,7 @@ class DraftTask:
     roles: dict[str, RawRole] = field(default_factory=dict)  # Role value or TIME -> raw line
     ghi_chu: list[str] = field(default_factory=list)
     pending: str | None = None  # a label whose value follows as bullets
+    body_block: bool = False  # its body is named over it: what follows are its duties
 
     def has_labels(self) -> bool:
         return bool(self.roles)
@@ -183,8 +195,8 @@ def _part_of(title: str) -> Part:
         return Part.PURPOSE
     tasks = any(word in key for word in ("noi dung", "nhiem vu", "giai phap", "hoat dong",
                                          "cong viec", "chuong trinh", "lo trinh", "tien do"))
-    if key.startswith(("to chuc thuc hien", "trach nhiem", "phan cong")) and (
-            not tasks or key.startswith(("phan cong nhiem vu", "to chuc thuc hien"))):
+    if key.startswith("to chuc thuc hien") or (
+            key.startswith(("trach nhiem", "phan cong")) and not tasks):
         return Part.ORG
     if tasks:
         return Part.TASKS
@@ -213,8 +225,19 @@ class Parser:
         self.sign_step = 0
         self.tables_noted: set[int] = set()
         self.heading: str | None = None  # "Thuộc mục 1.1: …" for tasks 1.1.x
-        self.roman_any = any(_roman(line) for line in lines if not line.in_table)
+        # Lettered parts ("A. MỤC ĐÍCH, YÊU CẦU", "B. NỘI DUNG, NHIỆM VỤ …") over Roman groups.
+        self.lettered = len({m.group("l") for line in lines if not line.in_table
+                             and (m := _LETTER_PART.match(line.text))} & {"A", "B", "C"}) >= 2
+        self.roman_any = self.lettered or any(_roman(line) for line in lines if not line.in_table)
+        self.letter: str | None = None
         self.roman: str | None = None  # the Roman numeral of the current part
+        # "III." before the numbers of a second tasks part ("III. PHÂN CÔNG NHIỆM VỤ" after
+        # "II. NỘI DUNG"), whose "1.", "2." would repeat the first part's.
+        self.prefix = ""
+        self.next: Line | None = None  # the line after the one being read
+        self.letters = 0  # lettered body blocks under the current task
+        self.letter_base: str | None = None
+        self.body_block: DraftTask | None = None
         self.part_title: str | None = None
         self.org: DraftSection | None = None  # tasks of "Tổ chức thực hiện", body by body
         self.org_task: DraftTask | None = None
@@ -226,12 +249,14 @@ class Parser:
 
     def run(self) -> Draft:
         body = self._header()
-        for line in self.lines[body:]:
-            self._line(line)
+        for i in range(body, len(self.lines)):
+            self.next = self.lines[i + 1] if i + 1 < len(self.lines) else None
+            self._line(self.lines[i])
         self._close_section()
         self._close_org()
         self._sentence_org_items()
         for section in self.draft.sections:
+            _split_by_subject(section, self.draft.notes)
             _share_role_blocks(section, self.draft.notes)
             _unique_ids(section, self.draft.notes)
         return self.draft
@@ -264,9 +289,7 @@ class Parser:
                           f"trích yếu gồm {len(self.draft.trich_yeu)} {self.unit} liền nhau: "
                           "hãy kiểm tra chỗ kết thúc của trích yếu")
         else:
-            self.draft.notes.append(Note(self.lines[0].no if self.lines else 1,
-                                         "không thấy tên loại văn bản (“KẾ HOẠCH”) làm tiêu đề: "
-                                         "trích yếu để trống, hãy điền tay"))
+            start = self._untitled_header()
         for i in range(start, len(self.lines)):
             line = self.lines[i]
             if self._is_part_start(line):
@@ -276,9 +299,44 @@ class Parser:
             self.draft.mo_dau.append((line.no, line.text))
         return len(self.lines)
 
+    def _untitled_header(self) -> int:
+        """A document without a type title: a công văn ("V/v …" under its number gives the
+        subject), or an appendix whose capitalised heading ("DANH MỤC NHIỆM VỤ …") does.
+        Returns where the preamble starts."""
+        end = next((i for i, line in enumerate(self.lines) if self._is_part_start(line)),
+                   len(self.lines))
+        for i, line in enumerate(self.lines[:end]):
+            match = _SUBJECT_LINE.search(line.text)
+            if match:
+                for before in self.lines[:i]:
+                    self._header_line(before)
+                self.draft.loai_van_ban = "Công văn"
+                self.draft.trich_yeu = [match.group("t").strip()]
+                self.note(line, "văn bản không có tên loại “KẾ HOẠCH” mà có dòng “V/v”: đọc là "
+                                "công văn, trích yếu lấy từ dòng “V/v”")
+                return i + 1
+        for i, line in enumerate(self.lines[:end]):
+            text = _APPENDIX.sub("", line.text)  # "Phụ lục 1: DANH MỤC NHIỆM VỤ …"
+            letters = [ch for ch in text if ch.isalpha()]
+            if (len(text.split()) >= 6 and letters and all(ch.isupper() for ch in letters)
+                    and not line.in_table and fold(text) not in _SKIP_HEADER):
+                for before in self.lines[:i]:
+                    self._header_line(before)
+                self.draft.trich_yeu = [text]
+                self.note(line, "văn bản không có tên loại (“KẾ HOẠCH”) làm tiêu đề: trích yếu "
+                                "lấy từ dòng tiêu đề viết hoa này, loại văn bản để là Kế hoạch; "
+                                "hãy kiểm tra `loai_van_ban` và `trich_yeu`")
+                return i + 1
+        self.draft.notes.append(Note(self.lines[0].no if self.lines else 1,
+                                     "không thấy tên loại văn bản (“KẾ HOẠCH”) làm tiêu đề: "
+                                     "trích yếu để trống, hãy điền tay"))
+        return 0
+
     def _is_part_start(self, line: Line) -> bool:
         if line.in_table:
             return line.table in self.task_tables
+        if self.lettered:
+            return _LETTER_PART.match(line.text) is not None
         if self.roman_any:
             return _roman(line) is not None
         return _numbered(line.text) is not None and not line.bullet
@@ -367,7 +425,7 @@ class Parser:
                 ma = item.number if item.number and item.number not in used else (
                     f"{section.ma}.{len(section.tasks) + 1}")
                 used.add(ma)
-                section.tasks.append(_table_task(ma, item))
+                section.tasks.append(_table_task(ma, item, line.table))
                 count += 1
             self.table_section = section
         labels = ", ".join(f"“{' '.join(t.split())}”" for t in header_text if t)
@@ -396,16 +454,39 @@ class Parser:
         return False
 
     def _part_heading(self, line: Line) -> bool:
+        letter = _LETTER_PART.match(line.text) if self.lettered else None
         match = _roman(line)
-        if not match:
+        if letter is None and match is not None and self.lettered:
+            return self._roman_group(line, match)
+        if letter is None and match is None:
             return False
         self._close_section()
         self._close_org()
-        self.roman, self.part_title = match.group("r"), match.group("t").strip()
-        self.part = _part_of(match.group("t"))
+        if letter is not None:
+            self.letter, self.roman = letter.group("l"), None
+            self.part_title = letter.group("t").strip()
+            self.prefix = f"{self.letter}."
+        elif match is not None:
+            self.roman, self.part_title = match.group("r"), match.group("t").strip()
+            self.prefix = f"{self.roman}." if _part_of(self.part_title) is Part.TASKS \
+                and self.draft.sections else ""
+        self.part = _part_of(self.part_title or "")
         if self.part is Part.OTHER:
             self.note(line, f"phần “{line.text}” chưa nhận ra (không phải mục đích, nội dung "
                             "hay tổ chức thực hiện): nội dung của phần này chưa đưa vào")
+        return True
+
+    def _roman_group(self, line: Line, match: re.Match[str]) -> bool:
+        """A Roman heading inside a lettered part: in the tasks part, a group that is itself a
+        task ("B. … / I. CÔNG TÁC QUÁN TRIỆT" over its "1. Nội dung", "2. Cơ quan chủ trì"…)."""
+        if self.part is not Part.TASKS:
+            return False
+        self._close_section()
+        number = self.prefix + str(_ROMANS[match.group("r")])
+        title = match.group("t").strip()
+        self.section = DraftSection(number, line.no, title)
+        self.implicit = self.task = DraftTask(number, line.no, [title])
+        self.letters, self.letter_base = 0, None
         return True
 
     def _signature(self, line: Line) -> bool:
@@ -447,10 +528,10 @@ class Parser:
         the plan assigns by sentences only, see `_sentence_org_items`)."""
         numbered = None if line.bullet else _numbered(line.text)
         text = numbered[1] if numbered else line.text
-        if fold(text).startswith(("tren day la", "trong qua trinh")):
+        if fold(text).startswith(("tren day la", "trong qua trinh")) or _is_closing_formula(text):
             self.note(line, "đoạn kết của phần tổ chức thực hiện: chưa đưa vào danh sách")
             return
-        lead = _body_lead(text)
+        lead = _body_lead(text, self._over_bullets())
         if lead is not None and (numbered or lead[1]):
             self._org_task(line, numbered[0] if numbered else None, *lead)
             return
@@ -460,15 +541,15 @@ class Parser:
             return
         self.org_task = None
         self.draft.to_chuc.append((line.no, text))
-        self.org_sentences.append((self.roman or "", line, text))
+        self.org_sentences.append((self.roman or self.letter or "", line, text))
 
     def _org_task(self, line: Line, number: str | None, body: str, duties: str) -> None:
         if self.org is None:
-            self.org = DraftSection(self.roman or "TC", line.no, self.part_title)
+            self.org = DraftSection(self.roman or self.letter or "TC", line.no, self.part_title)
         count = len(self.org.tasks) + 1
         ma = f"{self.org.ma}.{number if number and number.isdigit() else count}"
         task = DraftTask(ma, line.no, [duties] if duties else [])
-        task.roles[Role.THAM_MUU.value] = RawRole(line.no, "Tổ chức thực hiện", body)
+        task.roles[Role.THAM_MUU.value] = RawRole(line.no, FROM_HEADING, body)
         self.org.tasks.append(task)
         self.org_task = task
 
@@ -485,10 +566,14 @@ class Parser:
         that give work in a sentence ("Giao Công an tỉnh chủ trì …") are tasks too."""
         from kehoach_cli.importer.sentences import roles_in_sentence
 
-        if any(task.roles for task in self.draft.tasks() if not task.ma[:1].isalpha()):
-            return
+        # Where tasks have role lines, "Tổ chức thực hiện" is about deploying the plan ("Giao
+        # Khối Dân vận theo dõi, đôn đốc"), except a request to another body ("Đề nghị …").
+        labelled = any(raw.label not in (FROM_HEADING, FROM_SENTENCE)
+                       for task in self.draft.tasks() for raw in task.roles.values())
         by_ma = {section.ma: section for section in self.draft.sections}
         for roman, line, text in self.org_sentences:
+            if labelled and not fold(text).startswith("de nghi "):
+                continue
             roles = roles_in_sentence(text)
             if not roles or not roman:
                 continue
@@ -498,7 +583,7 @@ class Parser:
                 self.draft.sections.append(section)
             task = DraftTask(f"{roman}.{len(section.tasks) + 1}", line.no, [text])
             for key, value in roles.items():
-                task.roles[key] = RawRole(line.no, "câu", value)
+                task.roles[key] = RawRole(line.no, FROM_SENTENCE, value)
             section.tasks.append(task)
             self.draft.to_chuc = [(no, t) for no, t in self.draft.to_chuc if no != line.no]
             self.note(line, "đơn vị được đọc từ câu giao việc trong phần tổ chức thực hiện: "
@@ -510,8 +595,9 @@ class Parser:
         section, implicit = self.section, self.implicit
         if section is not None and implicit is not None and not section.tasks:
             # A group with no sub-items is a task of its own, numbered like the group.
-            if not implicit.content and section.tieu_de:
-                implicit.content.append(section.tieu_de)
+            if section.tieu_de and (not implicit.content or section.tieu_de.endswith((".", ";"))):
+                # A numbered item written as a sentence is the task itself, not a title over it.
+                implicit.content.insert(0, section.tieu_de)
             section.tasks.append(implicit)
         if section is not None and section.tasks:
             self.draft.sections.append(section)
@@ -529,11 +615,20 @@ class Parser:
         elif lettered and _labels_in(lettered.group("t")) and self.task is not None:
             text, lettered = lettered.group("t"), None
         if numbered:
+            self.letters, self.letter_base = 0, None
             self._numbered_line(line, *numbered)
+            return
+        lead = _body_lead(lettered.group("t"), self._over_bullets()) if lettered else None
+        if lead is not None and self.task is not None and not self.task.roles.keys() - {
+                Role.THAM_MUU.value}:
+            self._lettered_body(line, *lead)
             return
         task = self.task
         if task is None:
             self.note(line, "đoạn văn trước mục đánh số đầu tiên: chưa đưa vào")
+            return
+        if _is_closing_formula(text):
+            self.note(line, "đoạn kết của văn bản: chưa đưa vào")
             return
         labelled = _labels_in(text)
         if labelled:
@@ -546,16 +641,48 @@ class Parser:
             self._task_text(line, task, text, lettered is not None)
 
     def _numbered_line(self, line: Line, number: str, rest: str) -> None:
+        lead = _body_lead(rest, self._over_bullets())
         if "." not in number:
             self._close_section()
-            self.section = DraftSection(number, line.no, rest.rstrip(":").strip())
-            self.implicit = self.task = DraftTask(number, line.no)
-            return
-        self._new_task(line, number, rest)
+            title = lead[0] if lead else rest.rstrip(":").strip()
+            self.section = DraftSection(self.prefix + number, line.no, title)
+            self.implicit = self.task = DraftTask(self.prefix + number, line.no,
+                                                  [lead[1]] if lead and lead[1] else [])
+        else:
+            self._new_task(line, self.prefix + number, lead[1] if lead else rest)
+        if lead is not None:
+            # "1. Công an tỉnh" over its duties: a task of that body, as "Tổ chức thực hiện"
+            # body by body is.
+            assert self.task is not None
+            self.task.roles[Role.THAM_MUU.value] = RawRole(line.no, FROM_HEADING, lead[0])
+            self.task.body_block = True
+            self.letters = 0
+            self.body_block = self.task
+
+    def _over_bullets(self) -> bool:
+        """Whether the next line is a bullet: a heading over bullets is a name over duties."""
+        return self.next is not None and self.next.bullet
+
+    def _lettered_body(self, line: Line, body: str, duties: str) -> None:
+        """"a) Tổ đảng ở Thường trực Ủy ban …" over its duties, inside a task: a task of that
+        body, numbered under the task ("2.2.1")."""
+        assert self.task is not None
+        base = self.letter_base if self.letter_base else self.task.ma
+        self.letters += 1
+        self.letter_base = base
+        self._new_task(line, f"{base}.{self.letters}", duties)
+        assert self.task is not None
+        self.task.roles[Role.THAM_MUU.value] = RawRole(line.no, FROM_HEADING, body)
+        self.task.body_block = True
 
     def _label_line(self, line: Line, task: DraftTask,
                     labelled: list[tuple[str, str, str]]) -> None:
         for role, label, value in labelled:
+            if role == CONTENT_LABEL:
+                if value:
+                    task.cac_y.append(value)
+                task.pending = None
+                continue
             if role == PRODUCT:
                 task.ghi_chu.append(f"{label}: {value}")
                 task.pending = None
@@ -573,7 +700,9 @@ class Parser:
             task.roles.setdefault(Role.CHU_TRI.value, raw)
 
     def _task_text(self, line: Line, task: DraftTask, text: str, lettered: bool) -> None:
-        if _looks_like_label(text):
+        if task.body_block and not task.roles.keys() - {Role.THAM_MUU.value, TIME}:
+            (task.cac_y if task.content else task.content).append(text)
+        elif _looks_like_label(text):
             self.note(line, f"dòng “{text[:60]}” giống dòng phân công nhưng nhãn chưa nhận ra: "
                             "đã ghi vào ghi_chu")
             task.ghi_chu.append(text)
@@ -591,7 +720,8 @@ class Parser:
             task.content.append(text)
 
     def _new_task(self, line: Line, number: str, rest: str) -> None:
-        group = number.split(".")[0]
+        local = number[len(self.prefix):] if number.startswith(self.prefix) else number
+        group = self.prefix + local.split(".")[0]
         if self.section is None or self.section.ma != group:
             if self.section is not None and self.section.ma != group:
                 self.note(line, f"nhiệm vụ {number} nằm trong mục {self.section.ma}: "
@@ -608,7 +738,7 @@ class Parser:
                 self.note(line, f"mục {group} có đoạn nội dung riêng trước nhiệm vụ {number}: "
                                 f"đã ghi thành nhiệm vụ “{group}”, hãy kiểm tra")
         parent = self.task
-        depth = number.count(".")
+        depth = local.count(".")
         if (depth >= 2 and parent is not None and parent.ma == number.rsplit(".", 1)[0]
                 and not parent.roles and not parent.cac_y and parent in self.section.tasks):
             # "1.1.1" under a heading "1.1": the heading is not a task of its own.
@@ -626,7 +756,12 @@ class Parser:
 
 def _labels_in(text: str) -> list[tuple[str, str, str]]:
     """The labelled parts of a line: one label, or several joined by ";" ("Chủ trì: …;
-    phối hợp: …")."""
+    phối hợp: …"), or a label alone over the lines that give its value ("a) Cơ quan chủ trì",
+    "1. Nội dung, biện pháp")."""
+    if ":" not in text:
+        bare = text.strip().rstrip(".")
+        alone = label_of(bare + ":")
+        return [alone] if alone and len(bare) <= 60 else []
     single = label_of(text)
     pieces = re.split(r"\s*;\s*(?=[^;:]{2,40}:)", text)
     if len(pieces) > 1:
@@ -636,7 +771,7 @@ def _labels_in(text: str) -> list[tuple[str, str, str]]:
     return [single] if single else []
 
 
-def _table_task(ma: str, item: TableTask) -> DraftTask:
+def _table_task(ma: str, item: TableTask, table: int) -> DraftTask:
     """A draft task from a table row: roles and time from their columns, the product and
     other columns in the note."""
     from kehoach_cli.importer.tables import NOTE, PRODUCT
@@ -644,35 +779,69 @@ def _table_task(ma: str, item: TableTask) -> DraftTask:
 
     lines = [text.lstrip("-+•* ").strip() for text in item.content if text.strip()]
     task = DraftTask(ma, item.no, lines[:1], lines[1:])
-    where = f"bảng, hàng {item.row}"
     for kind, text in item.cells.items():
-        label = f"{item.labels.get(kind, kind)} ({where})"
+        label = item.labels.get(kind, kind)
+        where = f"bảng {table}, hàng {item.row}, cột “{label}”"
         if kind == TIME_COLUMN:
-            task.roles[TIME] = RawRole(item.no, label, " ".join(text.split()))
+            task.roles[TIME] = RawRole(item.no, label, " ".join(text.split()), where)
         elif kind in (PRODUCT, NOTE):
             task.ghi_chu.append(f"{item.labels.get(kind, kind)}: {' '.join(text.split())}")
         else:
             parts = [p.lstrip("-+•* ").strip(" ;,") for p in text.split("\n")]
-            task.roles[kind] = RawRole(item.no, label, "; ".join(p for p in parts if p))
+            task.roles[kind] = RawRole(item.no, label, "; ".join(p for p in parts if p), where)
     return task
 
 
-def _body_lead(text: str) -> tuple[str, str] | None:
+def _is_closing_formula(text: str) -> bool:
+    """The document's last sentence: "Trên đây là Kế hoạch …./.", "… xin thông báo để … biết,
+    thực hiện./." (Vietnamese documents end their text with "./.")."""
+    return text.rstrip().endswith("./.") or fold(text).startswith("tren day la")
+
+
+def _body_lead(text: str, over_bullets: bool = False) -> tuple[str, str] | None:
     """(body, duties) when `text` opens with a body's name: "Ủy ban nhân dân phường: …", or is
-    a body's name alone as a heading ("Ban Thường trực Ủy ban MTTQ Việt Nam xã")."""
-    from kehoach_cli.importer.sentences import VERBS, starts_like_body
+    a body's name alone as a heading ("Ban Thường trực Ủy ban MTTQ Việt Nam xã"); a heading
+    over bullets may hold verbs in the name ("Cán bộ phụ trách lĩnh vực giám sát …")."""
+    from kehoach_cli.importer.sentences import has_verb, starts_like_body
 
     if ":" in text:
         head, duties = (part.strip() for part in text.split(":", 1))
         if (head and len(head.split()) <= 25 and starts_like_body(head) and label_of(text) is None
-                and not VERBS.search(" " + head + " ")):
+                and not has_verb(head)):
             return head, duties
         return None
     bare = text.strip().rstrip(":")
-    if (len(bare.split()) <= 16 and not bare.endswith((".", ";")) and starts_like_body(bare)
-            and not VERBS.search(" " + bare + " ")):
+    words = len(bare.split())
+    if (words <= (20 if over_bullets else 16) and not bare.endswith((".", ";"))
+            and starts_like_body(bare)
+            and (over_bullets or not has_verb(bare))):
         return bare, ""
     return None
+
+
+def _split_by_subject(section: DraftSection, notes: list[Note]) -> None:
+    """A task without role lines whose bullets each open with a different body ("- Tổ đảng ở
+    … tuyên truyền …", "- Đảng đoàn Quốc hội phối hợp …") is one task per bullet, each of
+    its body."""
+    from kehoach_cli.importer.sentences import subject
+
+    out: list[DraftTask] = []
+    for task in section.tasks:
+        subjects = [subject(item) for item in task.cac_y]
+        if task.roles or len(task.cac_y) < 2 or not all(subjects) or len(set(subjects)) < 2:
+            out.append(task)
+            continue
+        heading = " ".join(task.content)
+        for k, (item, who) in enumerate(zip(task.cac_y, subjects, strict=True), start=1):
+            part = DraftTask(f"{task.ma}.{k}", task.no, [item], ghi_chu=list(task.ghi_chu))
+            if heading:
+                part.ghi_chu.insert(0, f"Thuộc mục {task.ma}: {heading}")
+            part.roles[Role.THAM_MUU.value] = RawRole(task.no, FROM_SENTENCE, who or "")
+            out.append(part)
+        notes.append(Note(task.no, f"nhiệm vụ {task.ma}: mỗi gạch đầu dòng giao cho một đơn vị "
+                                   f"khác nhau, đã tách thành {len(task.cac_y)} nhiệm vụ "
+                                   f"{task.ma}.1…, hãy kiểm tra"))
+    section.tasks[:] = out
 
 
 def _share_role_blocks(section: DraftSection, notes: list[Note]) -> None:
@@ -715,7 +884,7 @@ def _looks_like_label(text: str) -> bool:
 
 def _roman(line: Line) -> re.Match[str] | None:
     match = _ROMAN.match(line.text)
-    if match and match.group("r") in _ROMANS:
+    if match and match.group("r") in _ROMANS and line.text[:3].casefold() != "v/v":
         return match
     return None
 

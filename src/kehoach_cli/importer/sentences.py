@@ -28,22 +28,40 @@ VERBS = re.compile(
 )
 ASSIGN = re.compile(r"^(?:giao(?: cho)?|đề nghị|yêu cầu|các đồng chí|đồng chí)\s+", re.IGNORECASE)
 # Head nouns that begin a body's (or a person's) name, folded; "các" may come before them.
-_HEAD_PHRASES = (
+_ORGANISATIONS = ("to chuc chinh tri", "to chuc thanh vien", "to chuc dang", "to chuc doan",
+                  "to chuc hoi", "to chuc co lien quan", "to chuc cong doan")
+_HEAD_PHRASES = (*_ORGANISATIONS,
     "ban ", "uy ban", "hoi ", "hoi dong", "doan ", "so ", "phong ", "mat tran", "cong an",
     "quan su", "van phong", "trung tam", "thu truong", "chu tich", "pho chu tich", "giam doc",
     "pho giam doc", "dong chi", "d/c", "chi bo", "chi uy", "dang uy", "dang bo", "khoi ", "to ",
     "tram ", "can bo", "chuyen vien", "cong chuc", "thuong truc", "thuong vu", "lien doan",
-    "cong doan", "tieu ban", "bo phan", "co quan", "don vi", "lanh dao", "bi thu", "pho bi thu",
-    "thanh vien", "uy vien", "dai dien", "benh vien", "truong ", "pho truong", "hop tac xa",
-    "cuc ", "chi cuc", "vien ", "kho bac", "ngan hang", "bo ", "cac to chuc", "to chuc ",
-    "doan the", "nguoi dung dau", "bi thu",
+    "cong doan", "tieu ban", "bo phan", "co quan", "don vi", "bi thu", "pho bi thu",
+    "thanh vien", "uy vien", "dai dien", "dai bieu", "benh vien", "truong ", "pho truong", "hop tac xa",
+
+    "cuc ", "chi cuc", "vien ", "kho bac", "ngan hang", "bo ", "doan the", "nguoi dung dau",
+    "doanh nghiep", "dia phuong", "tong cuc", "hoc vien", "dai hoc",
 )
+# Words that begin like a body's name but start an activity: "Hội nghị", "Ban hành", "Tổ chức
+# hội nghị", "Phòng, chống".
+_NOT_BODY = ("hoi nghi", "hoi thi", "hoi thao", "hoi dien", "hoi cho", "ban hanh", "bo sung",
+             "bo tri", "phong chong", "phong ngua", "to chuc ", "doan ket", "van dong",
+             "chu tich ho chi minh")
 _ARTICLE = re.compile(r"^(?:các|những|toàn thể|mỗi|từng)\s+", re.IGNORECASE)
 _LEAD = re.compile(r"^(?P<who>.+?)\s+(?i:chủ trì)\b[\s,;]*(?:(?:và\s+)?phối hợp\s+(?:với|cùng)?\s*"
                    r"(?P<with>.+?))?(?=\s+(?:tham mưu|tổ chức(?! có liên quan| chính trị| thành viên)"
                    r"|triển khai|thực hiện|xây dựng|giúp|"
                    r"hướng dẫn|kiểm tra|để|nhằm|theo dõi|báo cáo|khẩn trương|đôn đốc)\b|[().:]|$)")
 _GIVE = re.compile(r"(?:^|[(;.]\s*|\s)(?P<how>(?i:giao(?: cho)?|đề nghị|yêu cầu))\s+(?P<rest>.+)$")
+
+
+def has_verb(text: str) -> bool:
+    """Whether `text` holds a verb that is not part of a name: "xây dựng Đảng" in "Ban xây
+    dựng Đảng" is followed by a capitalised word, so it names the body."""
+    for match in VERBS.finditer(" " + text + " "):
+        after = text[match.end() - 1:].split()
+        if not after or not after[0][:1].isupper():
+            return True
+    return False
 
 
 def starts_like_body(text: str) -> bool:
@@ -56,6 +74,10 @@ def starts_like_body(text: str) -> bool:
     if len(letters) > 1 and letters.isupper():
         return True  # an acronym: UBND, MTTQ, HĐND
     key = " ".join(re.sub(r"[^\w/]+", " ", fold(bare)).split()) + " "
+    if key.startswith(_NOT_BODY) and not key.startswith(_ORGANISATIONS):
+        return False
+    if key.startswith("lanh dao "):  # "Lãnh đạo Ban Dân nguyện", not "Lãnh đạo, chỉ đạo"
+        return starts_like_body(bare.split(None, 2)[2] if len(bare.split()) > 2 else "")
     return key.startswith(_HEAD_PHRASES)
 
 
@@ -68,7 +90,7 @@ def subject(text: str) -> str | None:
     if verb is None:
         return None
     who = bare[: verb.start()].strip(" ,;:")
-    return who if who and len(who.split()) <= 40 else None
+    return who if who and len(who.split()) <= 60 else None
 
 
 def roles_in_sentence(text: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from kehoach_cli.importer.sentences import starts_like_body
 from kehoach_cli.plan.bodies import Registry, Tier, name_key
@@ -32,24 +33,60 @@ def split_names(text: str) -> list[list[str]]:
     text = _TRAILING.sub("", text.strip())
     groups = []
     for part in re.split(r"\s*;\s*", text):
+        part = _TRAILING.sub("", part)  # "- Các cơ quan, đơn vị, địa phương." as a bullet
         items: list[str] = []
-        for item in (i.strip() for i in re.split(r"\s*,\s*", part)):
-            if item and items and _continues(item):
-                items[-1] += ", " + item  # "Các sở, ban, ngành"; "Phó Chủ tịch, phụ trách ..."
-            elif item:
-                items.append(item)
+        # "," then a space separates; "KH,CN&MT" is one abbreviation.
+        for piece in re.split(r"\s*,(?=\s|$)\s*", part):
+            for item in _repeated_head(piece.strip()):
+                if items and _continues(items[-1], item):
+                    items[-1] += ", " + item  # "Các sở, ban, ngành"; "Phó Chủ tịch, phụ trách …"
+                elif item:
+                    items.append(item)
         if items:
             groups.append(items)
     return groups
 
 
-def _continues(item: str) -> bool:
-    """Whether a comma item goes on with the name before it rather than naming a body: it
-    starts in lower case with a word that does not begin a name ("ban, ngành", "thành phố",
-    "phụ trách lĩnh vực ...")."""
-    if not item[:1].islower():
+# Words of the administrative series written as one group: "các sở, ban, ngành", "các bộ,
+# ngành, địa phương", "UBND các huyện, thành phố".
+_SERIES = ("so", "ban", "nganh", "bo", "dia phuong", "doan the", "co quan", "don vi", "to chuc",
+           "huyen", "thanh pho", "thi xa", "xa", "phuong", "thi tran", "cap", "hoi", "doan")
+
+
+def _generic(name: str) -> bool:
+    """A class of bodies rather than one named body: "Các bộ", "UBND các huyện", "bộ",
+    "Bộ" alone (the first of "Bộ, ngành, địa phương")."""
+    return (name[:1].islower() or fold(name.split(",")[0].strip()) in _SERIES
+            or any(fold(w) in {"cac", "nhung"} for w in name.split()))
+
+
+def _continues(previous: str, item: str) -> bool:
+    """Whether a comma item goes on with the name before it rather than naming a body: a
+    word of the series after a class of bodies ("Các sở, ban, ngành"), or words that do not
+    begin a name ("Phó Chủ tịch Thường trực, phụ trách lĩnh vực …")."""
+    if _ARTICLE.match(item):
         return False
-    return len(item.split()) == 1 or not starts_like_body(item)
+    if not item[:1].islower():
+        # "Ủy ban Tài chính, Ngân sách": capitalised words that begin no name go on with it.
+        return not starts_like_body(item) and len(item.split()) <= 3 and not item.isupper()
+    key = fold(item)
+    if any(key == w or key.startswith(w + " ") for w in _SERIES):
+        return _generic(previous)
+    return not starts_like_body(item)
+
+
+def _repeated_head(item: str) -> list[str]:
+    """"Bộ Thông tin và Truyền thông Bộ Khoa học và Công nghệ" (two names with no comma
+    between) is split where the first word of the name comes again, capitalised."""
+    words = item.split()
+    if len(words) < 4 or not words[0][:1].isupper():
+        return [item]
+    cuts = [i for i in range(2, len(words)) if words[i] == words[0]
+            and fold(words[i - 1]) not in {"va", "cua", "thuoc", "voi", "cac", "truc"}]
+    if not cuts:
+        return [item]
+    bounds = [0, *cuts, len(words)]
+    return [" ".join(words[a:b]) for a, b in pairwise(bounds)]
 
 
 @dataclass
@@ -74,6 +111,9 @@ class BodyMatcher:
 
     def __post_init__(self) -> None:
         self._index = Registry(list(self.registry))
+        # Partial matches count against the registry only: a new body met earlier ("Các đơn
+        # vị thuộc Bộ Quốc phòng") must not swallow another name inside it ("Bộ Quốc phòng").
+        self._known = Registry(list(self.registry))
         self._codes = {body.ma for body in self.registry}
         self._keys: dict[str, set[str]] = {}
         for body in self.registry:
@@ -85,6 +125,15 @@ class BodyMatcher:
     def _key_body(self, body: Body) -> None:
         for spelling in (body.ten, *body.ten_khac):
             self._keys.setdefault(name_key(spelling), set()).add(body.ma)
+
+    def heading(self, text: str) -> list[Match]:
+        """The bodies a heading names, as a list is split, except that a person's remit
+        ("Các Phó chủ tịch phụ trách lĩnh vực Dân tộc, Tôn giáo và các Hội quần chúng",
+        "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng") is one name."""
+        name = _TRAILING.sub("", text.strip())
+        if not any(word in fold(name) for word in ("phu trach", "linh vuc")):
+            return self.split(name)
+        return [self.exact(name) or self.loose(name, _qualifier(name))]
 
     def split(self, text: str, create: bool = True) -> list[Match]:
         """Every body named in `text`, in order, without repeats. With `create` false,
@@ -115,8 +164,9 @@ class BodyMatcher:
         và Phản biện xã hội" stays whole, "Mặt trận Tổ quốc và các đoàn thể" is two."""
         parts: list[str] = []
         for part in _AND.split(item):
-            if parts and not (starts_like_body(part) or self.exact(part) is not None):
-                parts[-1] += " và " + part
+            series = parts and _generic(parts[-1]) and fold(part) in _SERIES
+            if parts and (series or not (starts_like_body(part) or self.exact(part) is not None)):
+                parts[-1] += " và " + part  # "Các Bộ, ngành, địa phương và đơn vị": one class
             else:
                 parts.append(part)
         return parts
@@ -142,9 +192,12 @@ class BodyMatcher:
         return None
 
     def partial(self, item: str, qualifier: str | None) -> Match | None:
-        """The one body a part of whose name `item` is, reported as such."""
+        """The one body a part of whose name `item` is, reported as such. One word is too
+        little to go on ("Bộ" is in "Đảng bộ")."""
+        if len(_ARTICLE.sub("", item).split()) < 2:
+            return None
         for name in self._variants(item, qualifier):
-            tier, found = self._index.match(name)
+            tier, found = self._known.match(name)
             if tier is not None and len(found) == 1:
                 body = found[0]
                 return Match(item, body.ma, note=f"“{item}” được hiểu là {body.ma} "
@@ -156,7 +209,7 @@ class BodyMatcher:
         near = self.partial(item, qualifier)
         if near is not None:
             return near
-        tier, found = self._index.match(item)
+        tier, found = self._known.match(item)
         listed = ", ".join(b.ma for b in found) if tier is not None and len(found) > 1 else ""
         # The name as written: a qualifier from the group ("phường") is not appended, so no
         # word the document does not have appears in the registry.
@@ -196,13 +249,27 @@ def _initial(letter: str) -> str:
     return unicodedata.normalize("NFD", letter)[0].upper()
 
 
+# Words that carry no meaning in a code: "Bộ Thông tin và Truyền thông" is BTTTT.
+_CODE_SKIP = {"va", "cua", "thuoc", "truc", "ve", "voi", "cac", "nhung", "cho", "tai", "o"}
+_PERSON = re.compile(r"^(?:đồng chí|đ/c|các đồng chí|các đ/c)\s+", re.IGNORECASE)
+CODE_LETTERS = 8  # a code longer than this is not read at a glance
+
+
 def propose_code(name: str, taken: set[str]) -> str:
     """Initials of the words ("Hội Người cao tuổi" -> HNCT), acronyms kept whole (UBND),
-    the trailing "phường"/"xã" and leading "các" dropped; a digit added if the code is taken."""
-    words = [w for w in re.split(r"[\s\-–/]+", _ARTICLE.sub("", name)) if w]
+    the trailing "phường"/"xã", a leading "các"/"Đồng chí", connectives ("và", "của") and
+    what follows a comma dropped; a person's role after " - " stands for the person
+    ("Đồng chí Trưởng Ban … - Trưởng Tiểu ban" -> TTB); a digit added if the code is taken."""
+    # After a comma a named body says more about itself; a class of bodies goes on.
+    kept = name if _generic(name) else name.split(",")[0]
+    base = _PERSON.sub("", _ARTICLE.sub("", kept.strip()))
+    head, dash, role = base.rpartition(" - ")
+    if dash and role[:1].isupper() and len(head.split()) >= 2:
+        base = role
+    words = [w for w in re.split(r"[\s\-–/]+", base) if w and fold(w) not in _CODE_SKIP]
     if len(words) > 1 and fold(words[-1]) in {fold(q) for q in QUALIFIERS}:
         words = words[:-1]
-    letters = []
+    letters: list[str] = []
     for word in words:
         letters_only = "".join(ch for ch in word if ch.isalnum())
         if not letters_only:
@@ -211,6 +278,8 @@ def propose_code(name: str, taken: set[str]) -> str:
             letters.append(letters_only)
         else:
             letters.append(_initial(letters_only[0]))
+        if sum(map(len, letters)) >= CODE_LETTERS:
+            break
     code = "".join(letters) or "DV"
     if code not in taken:
         return code

@@ -104,7 +104,6 @@ def read_table(grid: Grid, header: tuple[int, dict[int, str]], header_text: list
     """The groups and tasks of a task table; what could not be placed goes to `notes`."""
     start, kinds = header
     groups: list[TableGroup] = []
-    current: TableGroup | None = None
     previous: TableTask | None = None
     number_col = next((i for i, k in kinds.items() if k == NUMBER), None)
     content_col = next(i for i, k in kinds.items() if k == CONTENT)
@@ -112,43 +111,55 @@ def read_table(grid: Grid, header: tuple[int, dict[int, str]], header_text: list
         row, ids, no = grid.rows[r], grid.cells[r], grid.nos[r] if r < len(grid.nos) else 0
         if not any(row) or all(_COLUMN_NO.match(c) for c in row) or row == header_text:
             continue  # empty, "(1) (2) (3)", or the header repeated on the next page
-        values = [c for c in row if c]
         number = row[number_col].strip() if number_col is not None and number_col < len(row) else ""
-        spanning = len(set(ids)) == 1 or (len(set(values)) == 1 and len(values) > 2)
-        if spanning or _ROMAN_ONLY.match(number):
-            text = values[0] if spanning else row[content_col]
-            match = _ROMAN.match(text) if spanning else None
-            head = match.group("r") if match else number.rstrip(".") or None
-            title = match.group("t") if match else text
-            current = TableGroup(head, " ".join(title.split()), no)
-            groups.append(current)
+        group = _group_row(row, ids, number, content_col, no)
+        if group is not None:
+            groups.append(group)
             previous = None
             continue
-        if current is None:
-            current = TableGroup(None, None, no)
-            groups.append(current)
-        merged_above = (previous is not None and r > start and content_col < len(ids)
-                        and ids[content_col] == grid.cells[r - 1][content_col])
-        if merged_above and previous is not None:
-            for i, kind in kinds.items():
-                if i < len(row) and kind != CONTENT and kind != NUMBER and row[i] and \
-                        ids[i] != grid.cells[r - 1][i]:
-                    old = previous.cells.get(kind)
-                    previous.cells[kind] = f"{old}\n{row[i]}" if old else row[i]
+        if not groups:
+            groups.append(TableGroup(None, None, no))
+        if previous is not None and content_col < len(ids) and \
+                ids[content_col] == grid.cells[r - 1][content_col]:
+            _go_on(previous, row, ids, grid.cells[r - 1], kinds)
             continue
         content = row[content_col] if content_col < len(row) else ""
         if not content:
             notes.append((no, f"bảng {table}, hàng {r + 1}: không có nội dung nhiệm vụ: chưa đưa vào"))
             continue
         match = _NUM.match(number)
-        task = TableTask(match.group(1) if match else None, no, r + 1, content.split("\n"))
+        previous = TableTask(match.group(1) if match else None, no, r + 1, content.split("\n"))
         for i, kind in kinds.items():
             if kind not in (CONTENT, NUMBER) and i < len(row) and row[i]:
-                task.cells[kind] = row[i]
-                task.labels[kind] = " ".join(header_text[i].split()) if i < len(header_text) else kind
-        current.tasks.append(task)
-        previous = task
+                previous.cells[kind] = row[i]
+                previous.labels[kind] = " ".join(header_text[i].split()) if i < len(header_text) \
+                    else kind
+        groups[-1].tasks.append(previous)
     return [group for group in groups if group.tasks]
+
+
+def _group_row(row: list[str], ids: list[int], number: str, content_col: int,
+               no: int) -> TableGroup | None:
+    """A group title: one cell merged across the row, or a Roman number ("I", "II")."""
+    values = [c for c in row if c]
+    spanning = len(set(ids)) == 1 or (len(set(values)) == 1 and len(values) > 2)
+    if not spanning and not _ROMAN_ONLY.match(number):
+        return None
+    text = values[0] if spanning else row[content_col]
+    match = _ROMAN.match(text) if spanning else None
+    head = match.group("r") if match else number.rstrip(".") or None
+    title = match.group("t") if match else text
+    return TableGroup(head, " ".join(title.split()), no)
+
+
+def _go_on(task: TableTask, row: list[str], ids: list[int], above: list[int],
+           kinds: dict[int, str]) -> None:
+    """A row whose content cell is merged with the row above adds its own cells to that task
+    (a second lead body, another deadline)."""
+    for i, kind in kinds.items():
+        if i < len(row) and kind not in (CONTENT, NUMBER) and row[i] and ids[i] != above[i]:
+            old = task.cells.get(kind)
+            task.cells[kind] = f"{old}\n{row[i]}" if old else row[i]
 
 
 def roman_value(text: str | None) -> int | None:
