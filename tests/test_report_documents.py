@@ -241,3 +241,19 @@ def test_first_days_of_a_period_name_the_one_just_closed(
     assert "kỳ vừa kết thúc" not in later.err
     explicit = cli("report", "--ky", "năm 2026", "--chot", "nd09")
     assert "kỳ vừa kết thúc" not in explicit.err
+
+
+def test_excel_counts_keep_their_own_format(noted: Path, cli: Runner) -> None:
+    """A count keeps its own look: openpyxl would give a plain value the style of the cell
+    before it (a count after a wrapped name wrapped, after a percentage a percentage)."""
+    from openpyxl import load_workbook
+
+    target = noted / "bc.xlsx"
+    assert cli("report", "--ky", "quý III/2025", "--xuat", str(target)).code == 0
+    sheet = load_workbook(target)["Theo đơn vị"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "HND")
+    assert row[header.index("Tỷ lệ hoàn thành")].number_format == "0.0%"
+    total = row[header.index("Tổng số nhiệm vụ")]
+    assert total.alignment.vertical == "top" and not total.alignment.wrap_text
+    assert row[header.index("Báo cáo gần nhất")].value is None

@@ -68,7 +68,8 @@ def _sheet(book: Any, title: str, columns: list[tuple[str, float]], rows: list[l
     # Spreadsheet programs do not grow a row for wrapped text they did not lay out
     # themselves: each row gets the height of its longest wrapped cell.
     for number, row in enumerate(rows, 2):
-        lines = max((math.ceil(len(str(row[i - 1])) / max(widths[i - 1] - 2, 1))
+        # A column of width w holds about 1.2 w characters of the sheet's 11-point font.
+        lines = max((math.ceil(len(str(row[i - 1])) / max(widths[i - 1] * 1.2, 1))
                      for i in wrap if i - 1 < len(row) and row[i - 1]), default=1)
         if lines > 1:
             sheet.row_dimensions[number].height = 15 * min(lines, 30)
@@ -80,24 +81,27 @@ def _sheet(book: Any, title: str, columns: list[tuple[str, float]], rows: list[l
         header.append(cell)
     sheet.append(header)
     wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     templates: dict[tuple[bool, str | None], Any] = {}
     for row in rows:
         cells: list[Any] = []
         for index, value in enumerate(row, 1):
-            if index in text and value is not None:
-                value = str(value)
-            fmt = formats.get(index) if value is not None and not isinstance(value, str) else None
-            if value is None or (fmt is None and index not in wrap):
-                cells.append(value)  # a plain value: no cell object to build twice
+            if value is None:
+                cells.append(None)
                 continue
+            if index in text:
+                value = str(value)
+            # Every value is a cell with its own style: openpyxl writes a plain value with
+            # the style of the cell before it in the row (a count after a percentage would
+            # print as one).
             cell = WriteOnlyCell(sheet, value)
+            fmt = formats.get(index) if not isinstance(value, str) else None
             key = (index in wrap, fmt)
             template = templates.get(key)
             if template is None:
                 # The first cell of each look goes through openpyxl's style registry; the
                 # others copy its style indices (styling cell by cell took seconds).
-                if key[0]:
-                    cell.alignment = wrapped
+                cell.alignment = wrapped if key[0] else top
                 if fmt:
                     cell.number_format = fmt
                 templates[key] = copy(cell._style)  # type: ignore[attr-defined]
