@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Hyphens and dashes people paste from Word ("chính trị – xã hội") compare as one.
@@ -20,6 +21,8 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Importing a plan folds the same names and labels thousands of times: fold each text once.
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Fold text for matching: no diacritics, đ→d, lower case, single spaces, one dash.
 
