@@ -5,14 +5,13 @@ Run: .venv/bin/python bench/bench_report.py [RUNS] [--million]
 Targets (issue 14): `report --ky quy -d json` within 1.2× of the per-line parse floor warm
 and under 3 s fully cold; with 1,000,000 entries under 5 s warm and under 300 MB.
 The floors read every journal line and `json.loads` it (`common.parse_floor`), in plain
-Python, with nothing else. "Warm" has the plan and journal caches filled; "journal cache
-cold" keeps the plan cache but empties the journal's; "fully cold" starts from an empty
-cache folder each run. The generated workspaces are kept in the system's temporary folder.
+Python, with nothing else. "Warm" has the plan cache filled (journals have no cache: they
+are read from their lines every time); "fully cold" starts from an empty cache folder each
+run. The generated workspaces are kept in the system's temporary folder.
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -65,12 +64,6 @@ def main() -> None:
                              ("--chot nd09 -d json", ["--chot", "nd09", "-d", "json"])]:
             report(f"report quý III/2025 {label} (ấm)", median_seconds([*REPORT, *extra], runs,
                                                                        root, env))
-        times = []
-        for _ in range(runs):  # the journal cache emptied before each run, the plan cache kept
-            shutil.rmtree(Path(cache) / "nhat-ky", ignore_errors=True)
-            times.append(median_seconds(cmd, 1, root, env, warmup=0))
-        times.sort()
-        report("report -d json (bộ đệm nhật ký nguội)", times[len(times) // 2])
     report("report -d json (nguội hoàn toàn)", fresh_cache_seconds(cmd, runs, root),
            target="< 3000 ms")
     if "--million" in sys.argv:

@@ -1,4 +1,4 @@
-"""The plan and journal caches: never stale, never code, never in someone else's folder,
+"""The plan cache: never stale, never code, never in someone else's folder,
 never a stray temporary file; and the GC policy a command sets is put back."""
 
 from __future__ import annotations
@@ -7,20 +7,15 @@ import gc
 import os
 import pickle
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kehoach_cli import cachefiles
-from kehoach_cli.journal import cache as journal_cache
-from kehoach_cli.journal import read as journal_read
-from kehoach_cli.journal import store as journal
 from kehoach_cli.plan import cache as plan_cache
 from kehoach_cli.plan.loader import load_plan
 from tests.conftest import Runner
-from tests.test_journal import make, sidecar
 
 posix_only = pytest.mark.skipif(not hasattr(os, "getuid"), reason="owner and mode bits are POSIX")
 
@@ -74,23 +69,6 @@ def test_a_planted_plan_cache_file_runs_no_code(workspace: Path, cli: Runner) ->
     assert not marker.exists()
 
 
-def test_a_planted_journal_cache_file_runs_no_code(workspace: Path) -> None:
-    plan = load_plan(_plan_path(workspace))
-    journal.append_entry(plan, make("p000000000"))
-    past = time.time() - 60
-    os.utime(sidecar(plan), (past, past))
-    store = journal_cache.JournalCache(journal.sidecar_dir(plan.path))
-    store.path.parent.mkdir(parents=True, exist_ok=True)
-    marker = workspace / "da-chay-ma"
-    planted = pickle.dumps(_Payload(marker))
-    import zlib
-
-    store.path.write_bytes(zlib.crc32(planted).to_bytes(4, "big") + planted)
-    os.chmod(store.path, 0o600)
-    assert [e.id for e in journal_read.read_journal(plan).entries] == ["p000000000"]
-    assert not marker.exists()
-
-
 @posix_only
 def test_a_cache_folder_others_can_write_is_not_used(workspace: Path, capsys: pytest.CaptureFixture[str]
                                                      ) -> None:
@@ -128,16 +106,12 @@ def _fail_replace(*args: Any, **kwargs: Any) -> None:
 def test_failed_cache_writes_leave_no_temporary_file(workspace: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     folder = plan_cache.cache_dir()
-    plan = load_plan(_plan_path(workspace))  # the folder exists, a plan cached
-    journal.append_entry(plan, make("q000000000"))
-    past = time.time() - 60
-    os.utime(sidecar(plan), (past, past))
+    load_plan(_plan_path(workspace))  # the folder exists, a plan cached
     cached = _cache_files(folder)
     monkeypatch.setattr(os, "replace", _fail_replace)  # as on Windows with the file open
     path = _plan_path(workspace)
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert load_plan(path).key == "kh160"
-    assert [e.id for e in journal_read.read_journal(plan).entries] == ["q000000000"]
     assert _cache_files(folder) == cached  # no .tmp file, no new entry
     assert not cachefiles.write(folder / "thu.plan", b"x")
 

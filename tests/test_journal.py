@@ -6,7 +6,6 @@ import builtins
 import json
 import os
 import re
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from kehoach_cli.errors import Ambiguous, Conflict, NotFound
 from kehoach_cli.journal import read as journal_read
 from kehoach_cli.journal import store as journal
-from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.entry import Entry, replace
 from kehoach_cli.journal.format import decode, encode
 from kehoach_cli.plan.loader import LoadedPlan, load_plan
 from kehoach_cli.status import Status

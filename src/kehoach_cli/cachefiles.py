@@ -1,15 +1,16 @@
 """Private cache files: read only from a folder and files the user alone controls.
 
-Both caches (validated plans, decoded journals) live in the user's cache folder, which
-`KEHOACH_CACHE_DIR` can point anywhere, a shared folder included. Their format cannot run
-code (msgspec's MessagePack, decoded into fixed types), and on top of that a folder or a
-file that belongs to someone else, or that others may write to, is not used at all: what
-is in it could be anything. A cache that is not used only costs a normal read.
+The plan cache lives in the user's cache folder, which `KEHOACH_CACHE_DIR` can point
+anywhere, a shared folder included. Its format cannot run code (msgspec's MessagePack,
+decoded into fixed types), and on top of that a folder or a file that belongs to someone
+else, or that others may write to, is not used at all: what is in it could be anything. A
+cache that is not used only costs a normal read.
 
 Each file starts with a CRC-32 of the rest, so a torn or flipped file is a miss rather
-than wrong data. Writes go through `atomic.write_file` (temporary file, then one rename; no temporary file
-is left behind when the rename fails, as it can on Windows while another process has the
-file open), private to the user, without fsync: a cache lost in a crash is only rebuilt.
+than wrong data. Writes go through `atomic.write_file` (temporary file, then one rename;
+no temporary file is left behind when the rename fails, as it can on Windows while another
+process has the file open), private to the user, without fsync: a cache lost in a crash is
+only rebuilt.
 """
 
 from __future__ import annotations

