@@ -237,3 +237,28 @@ def test_cong_van_is_read_and_says_what_is_left(tmp_path: Path) -> None:
     assert [bodies[c] for c in second.tham_muu_thuc_hien] == ["Ủy ban nhân dân tỉnh"]  # not the ward's UBND
     assert second.thoi_gian is None
     assert any("đọc là công văn" in n for n in notes)
+
+
+TWO_ROW_HEADER = """\
+KẾ HOẠCH
+thực hiện công tác dân vận năm 2026
+
+II. NỘI DUNG, TIẾN ĐỘ, PHÂN CÔNG TRÁCH NHIỆM THỰC HIỆN
+
+| TT | Nội dung công việc | Cơ quan thực hiện | | Thời gian |
+|---|---|---|---|---|
+| | | Chủ trì | Phối hợp | |
+| (1) | (2) | (3) | (4) | (5) |
+| A | CÔNG TÁC TUYÊN TRUYỀN | | | |
+| 1 | Hội thi tìm hiểu pháp luật | Đoàn Thanh niên | Hội LHPN, Hội CCB | trong quý II |
+"""
+
+
+def test_two_row_header_column_numbers_and_a_period_without_its_year(tmp_path: Path) -> None:
+    plan, notes = _plan(TWO_ROW_HEADER, tmp_path)
+    (_, task), = plan.tasks()
+    assert (task.ma, task.chu_tri, task.phoi_hop) == ("1", ["ĐTN"], ["HLHPN", "HCCB"])
+    assert task.thoi_gian is not None and task.thoi_gian.van_ban == "quý II/2026"
+    assert any("“trong quý II” không ghi năm" in n and "bảng 1, hàng 5, cột “Thời gian”" in n
+               for n in notes)
+    assert task.ghi_chu == "Thời gian: trong quý II"

@@ -400,12 +400,13 @@ class Parser:
 
     def _task_table(self, line: Line) -> None:
         """Every task of a task table, grouped as its group rows say."""
+        from kehoach_cli.importer.tables import header_text as table_header_text
         from kehoach_cli.importer.tables import read_table, roman_value
 
         self._close_section()
         self._close_org()
         grid, header = self.grids[line.table], self.task_tables[line.table]
-        header_text = grid.rows[header[0] - 1]
+        header_text = table_header_text(grid, header[0])
         notes: list[tuple[int, str]] = []
         groups = read_table(grid, header, header_text, notes, line.table)
         self.draft.notes += [Note(no, text) for no, text in notes]
