@@ -262,3 +262,31 @@ def test_two_row_header_column_numbers_and_a_period_without_its_year(tmp_path: P
     assert any("“trong quý II” không ghi năm" in n and "bảng 1, hàng 5, cột “Thời gian”" in n
                for n in notes)
     assert task.ghi_chu == "Thời gian: trong quý II"
+
+
+WORDED_LABELS = """\
+KẾ HOẠCH
+về công tác dân vận năm 2026
+
+II. NHIỆM VỤ TRỌNG TÂM
+1. Đối thoại với Nhân dân
+- Cơ quan, đơn vị chủ trì, phối hợp: Ủy ban nhân dân phường; Mặt trận, Hội Nông dân
+- Thời gian dự kiến hoàn thành: Quý III/2026
+2. Lấy ý kiến cử tri
+- Lãnh đạo phụ trách: Thường trực Đảng ủy
+- Cơ quan, đơn vị thực hiện: Đoàn Thanh niên
+- Cơ quan giám sát: Mặt trận
+- Thời hạn: hoàn thành trước ngày 15/5/2026
+"""
+
+
+def test_label_wordings_read_by_their_role_word(tmp_path: Path) -> None:
+    plan, notes = _plan(WORDED_LABELS, tmp_path)
+    first, second = (t for _, t in plan.tasks())
+    assert (first.chu_tri, first.phoi_hop) == (["UBND"], ["MTTQ", "HND"])
+    assert any("“Ủy ban nhân dân phường” được hiểu là chủ trì" in n for n in notes)
+    assert first.thoi_gian is not None and str(first.thoi_gian.han) == "2026-09-30"
+    assert (second.chi_dao, second.tham_muu_thuc_hien) == (["TTĐU"], ["ĐTN"])
+    assert second.thoi_gian is not None and str(second.thoi_gian.han) == "2026-05-15"
+    # A label whose role the schema lacks is kept and reported, not guessed.
+    assert second.ghi_chu == "Cơ quan giám sát: Mặt trận"
