@@ -11,7 +11,19 @@ from collections.abc import Callable
 import typer
 
 from kehoach_cli import __version__, gcpolicy, i18n
-from kehoach_cli.commands import cau_hinh, check, don_vi, log, nhap, nhat_ky, report, show
+from kehoach_cli.commands import (
+    cau_hinh,
+    check,
+    don_vi,
+    dong_bo,
+    log,
+    nhap,
+    nhap_phieu,
+    nhat_ky,
+    phieu,
+    report,
+    show,
+)
 from kehoach_cli.commands import list as list_cmd
 from kehoach_cli.errors import ExitCode, KehoachError
 from kehoach_cli.text import nfc
@@ -58,6 +70,9 @@ _COMMANDS: list[tuple[str, Callable[..., None], str]] = [
     ("huy", log.huy, "Hủy một ghi nhận nhầm (bản cũ vẫn được giữ)."),
     ("nhat-ky", nhat_ky.nhat_ky, "Các ghi nhận gần nhất, lọc theo đơn vị, nhiệm vụ, ngày."),
     ("report", report.report, "Báo cáo định kỳ (tháng, quý, 6 tháng, năm); xuất Word."),
+    ("phieu", phieu.phieu, "Lập phiếu báo cáo Excel cho đơn vị điền và gửi lại."),
+    ("nhap-phieu", nhap_phieu.nhap_phieu, "Nhập phiếu báo cáo Excel đã điền vào nhật ký."),
+    ("dong-bo", dong_bo.dong_bo, "Đồng bộ kế hoạch và nhật ký với các máy khác (qua git)."),
     ("nhap", nhap.nhap, "Nhập kế hoạch từ Word, Markdown hoặc văn bản thành YAML."),
     ("check", check.check, "Kiểm tra tệp kế hoạch và nhật ký, chỉ rõ dòng cần sửa."),
     ("cau-hinh", cau_hinh.cau_hinh, "Khai báo một lần tên người ghi và đơn vị của mình."),

@@ -5,7 +5,8 @@ Two kinds of setting, kept in two places:
   (KEHOACH_CONFIG_DIR, else the platform's config folder; written by `kehoach cau-hinh`);
   the shared workspace file refuses it, so one person's name is never stamped on the notes
   of everyone who pulls the workspace;
-- shared settings (`chot`) may live in the workspace file `kehoach.toml` in the plans folder
+- shared settings (`chot`; `noi_nhan_bao_cao`, the recipients of a report going up, one a
+  line in a TOML multi-line string) may live in the workspace file `kehoach.toml` in the plans folder
   (shared through git), which then beats the person's file.
 The environment (KEHOACH_NGUOI_GHI, KEHOACH_DON_VI, KEHOACH_CHOT) beats both.
 """
@@ -26,7 +27,7 @@ from kehoach_cli.periods import Convention
 WORKSPACE_FILE = "kehoach.toml"
 USER_FILE = "config.toml"
 PERSON_KEYS = ("nguoi_ghi", "don_vi")
-SHARED_KEYS = ("chot",)
+SHARED_KEYS = ("chot", "noi_nhan_bao_cao")
 _ALL_KEYS = PERSON_KEYS + SHARED_KEYS
 _CHOT_VALUES = ", ".join(f"“{c.value}”" for c in Convention)
 
@@ -43,6 +44,8 @@ class Settings:
     chot: Convention = Convention.LICH
     don_vi: str | None = None
     don_vi_from: str | None = None  # where `don_vi` came from, for messages
+    # Recipients of a report going up (`report --xuat`), one a line; empty: the default.
+    noi_nhan_bao_cao: tuple[str, ...] = ()
 
 
 def user_config_dir() -> Path:
@@ -94,7 +97,8 @@ def _read(path: Path, allowed: tuple[str, ...]) -> dict[str, str]:
 
 
 def _example(key: str) -> str:
-    return {"nguoi_ghi": '"Nguyễn Văn A"', "don_vi": '"MTTQ"', "chot": '"nd09"'}[key]
+    return {"nguoi_ghi": '"Nguyễn Văn A"', "don_vi": '"MTTQ"', "chot": '"nd09"',
+            "noi_nhan_bao_cao": '"""\nBan Thường vụ Thành ủy (b/c),\nLưu Văn phòng Đảng ủy."""'}[key]
 
 
 def _convention(text: str, where: str) -> Convention:
@@ -133,7 +137,14 @@ def load_settings(plans_dir: Path | None = None) -> Settings:
             source[key] = f"biến môi trường KEHOACH_{key.upper()}"
     chot = _convention(merged.get("chot", Convention.LICH.value), f"cấu hình chot ({source.get('chot')})")
     return Settings(nguoi_ghi=merged.get("nguoi_ghi") or _default_user(), chot=chot,
-                    don_vi=merged.get("don_vi"), don_vi_from=source.get("don_vi"))
+                    don_vi=merged.get("don_vi"), don_vi_from=source.get("don_vi"),
+                    noi_nhan_bao_cao=_lines(merged.get("noi_nhan_bao_cao", "")))
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    """A multi-line setting, one item a line, a leading "- " dropped."""
+    return tuple(line.strip().lstrip("-").strip() for line in text.splitlines()
+                 if line.strip().lstrip("-").strip())
 
 
 def _toml_line(key: str, value: str) -> str:

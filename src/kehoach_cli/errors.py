@@ -25,6 +25,7 @@ class ExitCode(IntEnum):
     AMBIGUOUS = 4  # a name or task id that matches several things
     CONFLICT = 5  # refusing to overwrite, a lock that could not be taken
     IO = 6  # the file system refused a read or write
+    OFFLINE = 7  # the shared repository could not be reached (kehoach dong-bo)
 
 
 class KehoachError(Exception):

@@ -302,3 +302,28 @@ def resolve_span(
                 raise
             raise PeriodError(f"{exc}; hoặc {RELATIVE_EXAMPLES}") from None
     return span_of(period, chot)
+
+
+# How many days into a period a report still most likely means the one just closed: an
+# office writing on 20/12/2025 with the ND 09 cut-off means năm 2025, not năm 2026 that
+# began on 15/12. About a sixth of a month, a third of a month for the longer periods.
+_FRESH_DAYS = {Kind.THANG: 5, Kind.QUY: 10, Kind.SAU_THANG: 15, Kind.CHIN_THANG: 15,
+               Kind.NAM: 15}
+
+
+def just_begun(ky: str | None, span: Span, ref: date) -> Span | None:
+    """When the report's period was chosen relative to `ref` ("the period holding the
+    date": no `--ky`, or `--ky quy`) and `ref` falls in its first days, the period just
+    closed, for the report to name; else None. Explicit periods are taken as written."""
+    if span.period is None or (ky is not None and relative_period(ky, ref, span.chot) is None):
+        return None
+    if ky is not None and re.sub(r"[\s_-]", "", fold(ky)).endswith(_PREVIOUS_SUFFIXES):
+        return None  # already the previous one
+    if (ref - span.tu).days >= _FRESH_DAYS[span.period.kind] or span.period.kind is Kind.CHIN_THANG:
+        return None
+    return span_of(span.period.previous(), span.chot)
+
+
+def previous_option(kind: Kind) -> str:
+    """The `--ky` value that selects the period before the current one: "quy-truoc"."""
+    return f"{kind.value}-truoc"

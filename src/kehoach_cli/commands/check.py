@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from kehoach_cli.errors import ExitCode
-from kehoach_cli.problems import shown_path
+from kehoach_cli.problems import Problem, shown_path
 
 
 def check(
@@ -41,14 +41,13 @@ def check(
         problems.extend(found)
         if loaded is not None:
             if loaded.key in keys:
-                from kehoach_cli.problems import Problem
-
                 problems.append(Problem(path, None, None, "ke_hoach.ma",
                                         f"mã kế hoạch “{loaded.key}” đã dùng ở {keys[loaded.key]}; "
                                         "mỗi kế hoạch cần một mã riêng"))
             keys.setdefault(loaded.key, path)
             problems.extend(check_journal(loaded))
             warnings.extend(plan_warnings(loaded))
+            warnings.extend(_conflict_copies(loaded.path))
     for problem in [*problems, *warnings]:
         print(problem, file=sys.stderr)
     if problems:
@@ -58,3 +57,15 @@ def check(
     noted = f"; {len(warnings)} cảnh báo" if warnings else ""
     print(f"Hợp lệ: {noun} kế hoạch không có lỗi{noted} "
           f"({', '.join(shown_path(p) for p in paths)}).")
+
+
+def _conflict_copies(plan_path: Path) -> list[Problem]:
+    """Conflict copies a sync service left beside the plan or in its journal, as warnings."""
+    from kehoach_cli.conflicts import JOURNAL_ADVICE, PLAN_ADVICE, conflict_copies, is_conflict_copy
+    from kehoach_cli.journal.store import RECORD_SUFFIX, sidecar_dir
+
+    found = [Problem(path, None, None, "", f"cảnh báo: {JOURNAL_ADVICE}")
+             for path in conflict_copies(sidecar_dir(plan_path), (RECORD_SUFFIX,))]
+    if is_conflict_copy(plan_path.name):
+        found.append(Problem(plan_path, None, None, "", f"cảnh báo: {PLAN_ADVICE}"))
+    return found

@@ -16,7 +16,10 @@ from kehoach_cli.commands.options import FormatOption, PlanPaths
 from kehoach_cli.render.output import Format
 
 if TYPE_CHECKING:
+    from datetime import date
 
+    from kehoach_cli.periods import Span
+    from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.query.review import Report
     from kehoach_cli.render.report import Grouping
 
@@ -26,6 +29,14 @@ class Chot(StrEnum):
 
     LICH = "lich"
     ND09 = "nd09"
+
+
+class Bang(StrEnum):
+    """The `--bang` choices: which table `--dinh-dang csv` writes."""
+
+    NHIEM_VU = "nhiem-vu"
+    DON_VI = "don-vi"
+    CAN_QUAN_TAM = "can-quan-tam"
 
 
 class Nhom(StrEnum):
@@ -70,9 +81,14 @@ def report(
         help="Nhóm bảng nhiệm vụ theo mục của kế hoạch (muc) hoặc theo đơn vị (don-vi).")
     ] = Nhom.MUC,
     xuat: Annotated[_File, typer.Option(
-        "--xuat", metavar="TỆP.docx", show_default=False,
-        help="Ghi thêm dự thảo báo cáo Word theo thể thức văn bản của Đảng "
-        "(Hướng dẫn 36-HD/VPTW).")] = None,
+        "--xuat", metavar="TỆP.docx|TỆP.xlsx", show_default=False,
+        help="Ghi thêm dự thảo báo cáo: .docx là văn bản Word theo thể thức của Đảng "
+        "(Hướng dẫn 36-HD/VPTW), hoặc của đơn vị khi có --don-vi (Mặt trận, đoàn thể: Nghị "
+        "định 30/2020/NĐ-CP); .xlsx là sổ Excel, mỗi bảng một trang tính.")] = None,
+    bang: Annotated[Bang, typer.Option(
+        "--bang", case_sensitive=False,
+        help="Bảng ghi ra khi --dinh-dang csv: nhiem-vu (từng nhiệm vụ), don-vi (thống kê "
+        "theo đơn vị) hoặc can-quan-tam.")] = None,  # type: ignore[assignment]
     ghi_de: Annotated[bool, typer.Option(
         "--ghi-de", help="Cho phép ghi đè tệp --xuat đã có.")] = False,
     ke_hoach: PlanPaths = None,
@@ -86,36 +102,56 @@ def report(
     tỷ lệ hoàn thành. Cuối cùng là việc cần quan tâm. Báo cáo luôn ghi rõ từ ngày nào đến
     ngày nào.
     """
+    import sys
+
     from kehoach_cli import clock
-    from kehoach_cli.config import load_settings
-    from kehoach_cli.dates import option_date
-    from kehoach_cli.periods import Convention
+    from kehoach_cli.dates import format_date, option_date
+    from kehoach_cli.errors import KehoachError
+    from kehoach_cli.periods import just_begun, previous_option
     from kehoach_cli.plan.workspace import Workspace
-    from kehoach_cli.query.review import JournalSource, build_report, resolve_span_or_fail
+    from kehoach_cli.query.review import JournalSource, build_report
     from kehoach_cli.render.report import Grouping
 
-    if xuat is not None and xuat.suffix.lower() != ".docx":
-        raise typer.BadParameter("tệp xuất phải có đuôi .docx", param_hint="--xuat")
+    if xuat is not None and xuat.suffix.lower() not in (".docx", ".xlsx"):
+        raise typer.BadParameter("tệp xuất phải có đuôi .docx (Word) hoặc .xlsx (Excel)",
+                                 param_hint="--xuat")
     workspace = Workspace.load(ke_hoach)
-    as_of = option_date(ngay, "--ngay") or clock.today()
-    convention = (Convention(chot.value) if chot is not None
-                  else load_settings(workspace.plans[0].path.parent).chot)
-    span = resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"), option_date(den, "--den"))
+    today = clock.today()
+    as_of = option_date(ngay, "--ngay") or today
+    if as_of > today:
+        raise KehoachError(f"--ngay {format_date(as_of)} chưa tới (hôm nay là "
+                           f"{format_date(today)}): báo cáo chỉ tính đến hôm nay hoặc một ngày "
+                           "đã qua")
+    span = period_span(workspace, as_of, ky, tu, den, chot)
+    closed = just_begun(ky, span, as_of)
     source = JournalSource()
     result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
     grouping = Grouping(nhom.value)
-    if xuat is not None:
-        from kehoach_cli.render.docx import write_docx
+    if xuat is not None and xuat.suffix.lower() == ".xlsx":
+        from kehoach_cli.render.xlsx_report import write_xlsx
 
-        write_docx(result, xuat, overwrite=ghi_de)
-    _emit(result, dinh_dang, grouping)
-    if xuat is not None:
-        import sys
+        write_xlsx(result, xuat, overwrite=ghi_de)
+    elif xuat is not None:
+        from kehoach_cli.config import load_settings
+        from kehoach_cli.render.docx_report import write_docx
 
+        settings = load_settings(workspace.plans[0].path.parent)
+        write_docx(result, xuat, overwrite=ghi_de, recipients=settings.noi_nhan_bao_cao)
+    _emit(result, dinh_dang, grouping, bang or Bang.NHIEM_VU)
+    if closed is not None and span.period is not None:
+        print(f"Lưu ý: ngày {format_date(as_of)} mới là ngày thứ {(as_of - span.tu).days + 1} của "
+              f"{span.label} ({span.dates_text()}); kỳ vừa kết thúc là {closed.label} "
+              f"({closed.dates_text()}): báo cáo kỳ đó bằng --ky "
+              f"{previous_option(span.period.kind)}", file=sys.stderr)
+    if xuat is not None:
+        for entry in result.unaccented:
+            print(f"Cảnh báo: ghi nhận {entry.id} (nhiệm vụ {entry.ma}, {entry.don_vi}, "
+                  f"{format_date(entry.ngay)}) gõ không dấu: “{entry.noi_dung}”; sửa trước khi "
+                  f"gửi: kehoach sua {entry.id} \"nội dung có dấu\"", file=sys.stderr)
         print(f"Đã ghi dự thảo báo cáo: {xuat}", file=sys.stderr)
 
 
-def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
+def _emit(result: Report, fmt: Format, grouping: Grouping, bang: Bang) -> None:
     """Print the review in the chosen format: the one place this command prints."""
     import sys
 
@@ -125,7 +161,10 @@ def _emit(result: Report, fmt: Format, grouping: Grouping) -> None:
     if fmt is Format.JSON:
         sys.stdout.writelines(report_render.json_chunks(result))
     elif fmt is Format.CSV:
-        render.write_csv(render.to_csv(report_render.csv_table(result, grouping)))
+        table = {Bang.DON_VI: report_render.body_table,
+                 Bang.CAN_QUAN_TAM: report_render.attention_table}.get(bang)
+        chosen = table(result) if table else report_render.csv_table(result, grouping)
+        render.write_csv(render.to_csv(chosen))
     elif fmt is Format.MD:
         sys.stdout.write(report_render.markdown(result, grouping))
     else:
@@ -159,3 +198,18 @@ def _emit_tables(result: Report, grouping: Grouping) -> None:
     for table in tables:
         console.print()
         console.print(render.to_rich(table, show_lines=True, title_justify="left"))
+
+
+def period_span(workspace: Workspace, as_of: date, ky: str | None, tu: str | None,
+                den: str | None, chot: Chot | None) -> Span:
+    """The span `--ky` or `--tu/--den` name (shared by report and phieu), under `--chot`, else
+    the workspace's configured convention."""
+    from kehoach_cli.config import load_settings
+    from kehoach_cli.dates import option_date
+    from kehoach_cli.periods import Convention
+    from kehoach_cli.query.review import resolve_span_or_fail
+
+    convention = (Convention(chot.value) if chot is not None
+                  else load_settings(workspace.plans[0].path.parent).chot)
+    return resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"),
+                                option_date(den, "--den"))

@@ -284,6 +284,13 @@ def amendment(
     if not changes:
         raise KehoachError("không có gì để sửa: hãy ghi nội dung mới, hoặc --ngay, --don-vi, "
                            "--trang-thai, --minh-chung, --so-lieu, --ca-nhiem-vu")
+    return correction(original, current, changes, nguoi_ghi=nguoi_ghi, now=now)
+
+
+def correction(original: Entry, current: Entry, changes: dict[str, object], *, nguoi_ghi: str,
+               now: datetime) -> Entry:
+    """The record that amends `original` (now standing as `current`) with checked `changes`
+    (field -> new value); refuses a correction that changes nothing."""
     if all(getattr(current, key) == value for key, value in changes.items()):
         raise KehoachError(f"ghi nhận {original.id} đã đúng như vậy: không có gì thay đổi")
     return replace(current, id=new_id(), sua_cho=original.id, huy=False, nguoi_ghi=nguoi_ghi,

@@ -42,6 +42,7 @@ from kehoach_cli.journal.format import encode
 from kehoach_cli.text import fold
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from kehoach_cli.journal.entry import Entry
@@ -67,7 +68,20 @@ _SLUG = re.compile(r"[^0-9a-z]+")
 def new_id() -> str:
     """A random entry id, short enough to type (`kehoach sua k7m2x9`), unique in practice."""
     # os.urandom rather than `secrets`, whose import pulls hmac and hashlib (+4 ms a start).
-    number = int.from_bytes(os.urandom(7), "big")
+    return _id_of(os.urandom(7))
+
+
+def derived_id(*parts: str) -> str:
+    """An entry id that is always the same for the same `parts` (a form id and a row), so
+    importing the same filled form twice finds the entries it made the first time."""
+    import hashlib
+
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=7).digest()
+    return _id_of(digest)
+
+
+def _id_of(seed: bytes) -> str:
+    number = int.from_bytes(seed, "big")
     digits = []
     for _ in range(ID_LENGTH):
         number, digit = divmod(number, 32)
@@ -140,19 +154,31 @@ def append_entry(loaded_plan: LoadedPlan, entry: Entry) -> Path:
     O(1) in the size of the journal: the file is opened for appending, only its last byte is
     read, and the record goes out in one write.
     """
+    return append_entries(loaded_plan, [entry])[0]
+
+
+def append_entries(loaded_plan: LoadedPlan, entries: Sequence[Entry]) -> list[Path]:
+    """Append entries under one lock, one write and one flush to disk per target file (an
+    imported form brings tens of entries at once); return the files written, in order."""
     from filelock import FileLock, Timeout
 
-    data = (encode(entry) + "\n").encode("utf-8")
-    target = sidecar_file(loaded_plan.path, entry.nguoi_ghi, entry.ghi_luc)
-    folder = target.parent
+    batches: dict[Path, list[str]] = {}
+    for entry in entries:
+        target = sidecar_file(loaded_plan.path, entry.nguoi_ghi, entry.ghi_luc)
+        batches.setdefault(target, []).append(encode(entry) + "\n")
+    if not batches:
+        return []
+    folder = sidecar_dir(loaded_plan.path)
+    target = folder
     try:
         _ensure_folder(folder)
         with FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT):
-            _append_line(target, data)
+            for target, lines in batches.items():
+                _append_line(target, "".join(lines).encode("utf-8"))
     except Timeout:
         raise Conflict(f"{folder}: đang có người khác ghi nhật ký (khóa {LOCK_NAME} bị giữ quá "
                        f"{LOCK_TIMEOUT:.0f} giây); hãy thử lại sau") from None
     except OSError as exc:
         raise KehoachError(f"{target}: không ghi được nhật ký ({os_reason(exc)})",
                            ExitCode.IO) from None
-    return target
+    return list(batches)

@@ -196,6 +196,21 @@ class PlanMeta:
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """How a body heads, numbers and signs its own documents (its report, `report --don-vi
+    X --xuat`). Each ward sets its own; what is left out takes the default for the kind of
+    body (`render/docx_layout.py`: Nghị định 30/2020 for the Front and the organisations,
+    Hướng dẫn 36 for Party bodies)."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    the_thuc: str | None = None  # "nd30" (State layout, national motto) or "hd36" (Party)
+    tieu_de: list[Text] = field(default_factory=list)  # left header lines; the last is bold
+    ky_hieu: str | None = None  # the number's symbol: "BC-MTTQ-BTT" ("Số: .../BC-MTTQ-BTT")
+    ky: Signature = field(default_factory=Signature)  # TM. BAN THƯỜNG TRỰC / CHỦ TỊCH / name
+    noi_nhan: list[Text] = field(default_factory=list)  # recipients of its reports
+
+
+@dataclass(frozen=True)
 class Body:
     """A body (đơn vị) in the registry; a group when it has members."""
 
@@ -204,6 +219,7 @@ class Body:
     ten: Text  # Ủy ban Mặt trận Tổ quốc Việt Nam phường
     ten_khac: list[Text] = field(default_factory=list)  # aliases people write
     thanh_vien: list[Text] = field(default_factory=list)  # member codes: a group of them
+    van_ban: Letterhead | None = None  # its own documents' header and signature
 
 
 @dataclass(frozen=True)

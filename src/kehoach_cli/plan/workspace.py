@@ -94,9 +94,15 @@ class Workspace:
         keys: dict[str, LoadedPlan] = {}
         for item in loaded:
             if item.key in keys:
+                from kehoach_cli.conflicts import PLAN_ADVICE, is_conflict_copy
+
+                copy = next((p.path for p in (keys[item.key], item) if is_conflict_copy(p.path.name)),
+                            None)
+                advice = (f"{copy} là {PLAN_ADVICE}" if copy is not None
+                          else "hãy đặt `ke_hoach.ma` khác nhau")
                 raise PlanInvalid(
                     f"hai kế hoạch cùng mã “{item.key}”: {keys[item.key].path} và {item.path}; "
-                    "hãy đặt `ke_hoach.ma` khác nhau"
+                    f"{advice}"
                 )
             keys[item.key] = item
         return cls(loaded)

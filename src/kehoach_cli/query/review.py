@@ -30,7 +30,7 @@ from functools import cached_property
 
 from kehoach_cli.errors import KehoachError
 from kehoach_cli.journal.entry import Entry
-from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span
+from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span, span_of
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
@@ -49,6 +49,7 @@ class TaskLine:
     task: Task
     entries: list[Entry]  # notes dated within the span, oldest first
     so_lieu: dict[str, float]  # figures summed over those notes
+    so_lieu_don_vi: dict[str, dict[str, float]]  # the same per figure, per reporting body
     state: TaskState
     due_next: list[date]  # deadlines falling in the next period
     not_expected: bool  # completed before, or not begun: no note is expected
@@ -86,6 +87,9 @@ class BodyLine:
         return self.total - self.active
 
     active_lines: frozenset[int] = frozenset()  # id() of the task lines it was active on
+    last_note: date | None = None  # its latest note (or a member's) on what it holds, to the end
+    silent_periods: int | None = None  # consecutive periods without a note, this one included;
+    # None for an explicit --tu/--den range (no period kind to count in)
 
     @cached_property
     def tally(self) -> dict[tuple[bool, Timeliness], int]:
@@ -155,6 +159,19 @@ class Report:
         return [t for t in self.tasks if t.overdue]
 
     @cached_property
+    def unaccented(self) -> list[Entry]:
+        """Notes of the period typed without diacritics ("da giam sat 3 khu dan cu"): a
+        document going up must not carry them; the office corrects them with `sua`."""
+        return [e for t in self.tasks for e in t.entries if looks_unaccented(e.noi_dung)]
+
+    @cached_property
+    def silent_bodies(self) -> list[BodyLine]:
+        """Bodies that reported nothing in the span on tasks they hold, longest silence first
+        (the follow-up list before a review)."""
+        quiet = [b for b in self.bodies if b.active == 0 and b.total]
+        return sorted(quiet, key=lambda b: -(b.silent_periods or 0))
+
+    @cached_property
     def due_next(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.due_next]
 
@@ -163,13 +180,22 @@ class Report:
         return sum(len(t.entries) for t in self.tasks)
 
 
+def looks_unaccented(text: str) -> bool:
+    """Vietnamese typed without its marks: plain ASCII with at least three words of letters
+    (a code, a number or "OK" alone is not a sentence)."""
+    return text.isascii() and sum(1 for word in text.split() if word.isalpha()) >= 3
+
+
 _FOLDED: dict[str, str] = {}  # a workspace uses a handful of figure names, many times
 
 
-def _sum_figures(entries: Iterable[Entry]) -> dict[str, float]:
+def _sum_figures(entries: Iterable[Entry]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Figures summed over notes, and per figure the share of each body (in the order they
+    first reported it), so joint work is not mistaken for one body's."""
     # "số cuộc giám sát" and "so cuoc giam sat" are one figure, shown as first written.
     names: dict[str, str] = {}
     totals: dict[str, float] = {}
+    shares: dict[str, dict[str, float]] = {}
     for entry in entries:
         for name, value in entry.so_lieu.items():
             key = _FOLDED.get(name)
@@ -177,7 +203,9 @@ def _sum_figures(entries: Iterable[Entry]) -> dict[str, float]:
                 key = _FOLDED[name] = fold(name)
             shown = names.setdefault(key, name)
             totals[shown] = totals.get(shown, 0.0) + value
-    return totals
+            by_body = shares.setdefault(shown, {})
+            by_body[entry.don_vi] = by_body.get(entry.don_vi, 0.0) + value
+    return totals, shares
 
 
 def _due_next(task: Task, state: TaskState, next_span: Span) -> list[date]:
@@ -225,6 +253,7 @@ def build_report(
     lines: list[TaskLine] = []
     holders: dict[str, tuple[str, list[tuple[TaskLine, list[TaskRole]]]]] = {}
     active_by: dict[str, list[int]] = defaultdict(list)
+    last_seen: dict[str, date] = {}
     tu = span.tu
     for loaded in plans:
         registry = registry_of(loaded)
@@ -245,15 +274,19 @@ def build_report(
             if focus:
                 in_span = [e for e in in_span if e.don_vi in members(focus.ma)]
             state = assess(task, registry, history, end)
+            totals, shares = _sum_figures(in_span)
             line = TaskLine(
                 plan=loaded, section=section, task=task, entries=in_span,
-                so_lieu=_sum_figures(in_span), state=state,
+                so_lieu=totals, so_lieu_don_vi=shares, state=state,
                 due_next=_due_next(task, state, next_span),
                 not_expected=state.completed or starts_after(task.thoi_gian, end),
                 roles=roles,
             )
             lines.append(line)
             reporters = {e.don_vi for e in in_span}
+            latest: dict[str, date] = {}
+            for entry in history:  # in order of day: the last one per body is its latest
+                latest[entry.don_vi] = entry.ngay
             held_by = ([(focus.ma, roles, members(focus.ma))]
                        if focus else _holders(task, registry))
             for code, held, group in held_by:
@@ -263,14 +296,20 @@ def build_report(
                 holders[code][1].append((line, held))
                 if not reporters.isdisjoint(group):
                     active_by[code].append(id(line))
+                seen = max((latest[c] for c in group if c in latest), default=None)
+                if seen is not None and (code not in last_seen or seen > last_seen[code]):
+                    last_seen[code] = seen
     # Bodies in registry order (the order the plan lists them), across plans.
     rank: dict[str, int] = {}
     for loaded in plans:
         for body in registry_of(loaded).bodies:
             rank.setdefault(body.ma, len(rank))
     order = sorted(holders, key=lambda code: rank.get(code, len(rank)))
+    first_day = min((p.plan.ke_hoach.ngay for p in plans if p.plan.ke_hoach.ngay), default=None)
     bodies = [BodyLine(code, holders[code][0], holders[code][1], len(active_by[code]),
-                       frozenset(active_by[code])) for code in order]
+                       frozenset(active_by[code]), last_seen.get(code),
+                       silent_periods(span, last_seen.get(code), first_day))
+              for code in order]
     focus_body = next(iter(narrowed.values()), None)
     return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems))
 
@@ -303,6 +342,30 @@ def _holders(task: Task, registry: Registry) -> list[Holding]:
                 found.append((code, roles, registry.members_of(code)))
         memo[assigned] = found
     return found
+
+
+MAX_SILENT = 24  # periods counted back at most: two years of months is a clear answer
+
+
+def silent_periods(span: Span, last: date | None, since: date | None) -> int | None:
+    """How many periods of `span`'s kind, back from it and including it, passed without a
+    note (`last` is the latest note, up to the span's end). Counting stops at the period
+    holding `since` (the plan's date) and at `MAX_SILENT`; None when there is nothing to
+    count from (an explicit range, or a body that never reported on a plan without a date)."""
+    if span.period is None or (last is None and since is None):
+        return None
+    count = 0
+    period = span.period
+    current = span
+    while count < MAX_SILENT:
+        if last is not None and last >= current.tu:
+            break
+        count += 1
+        if since is not None and current.tu <= since:
+            break
+        period = period.previous()
+        current = span_of(period, span.chot)
+    return count
 
 
 def resolve_span_or_fail(ky: str | None, as_of: date, chot: Convention,

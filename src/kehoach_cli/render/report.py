@@ -17,7 +17,7 @@ from kehoach_cli.plan.model import ROLE_SHORT, Role, Task
 from kehoach_cli.plan.timeframe import KIND_LABELS
 from kehoach_cli.query.review import BodyLine, Report, TaskLine
 from kehoach_cli.render.output import TableData, to_markdown
-from kehoach_cli.render.values import figures_text, timeframe_text
+from kehoach_cli.render.values import figures_by_body_text, timeframe_text
 from kehoach_cli.status import STATUS_LABELS, Status
 from kehoach_cli.text import shorten
 
@@ -52,6 +52,11 @@ def bodies_text(task: Task) -> str:
     return "; ".join(f"{ROLE_SHORT[r]}: {', '.join(codes)}" for r, codes in roles.items())
 
 
+def line_figures(line: TaskLine) -> str:
+    """A task's figures of the period, per body where several added to one."""
+    return figures_by_body_text(line.so_lieu, line.so_lieu_don_vi)
+
+
 def note_text(entry: Entry, width: int) -> str:
     day = f"{entry.ngay.day:02d}/{entry.ngay.month:02d}"
     return f"{day} {entry.don_vi}: {shorten(entry.noi_dung, width)}"
@@ -79,7 +84,7 @@ def task_row(report: Report, line: TaskLine, width: int) -> list[str]:
         timeframe_text(line.task.thoi_gian, DASH),
         str(len(line.entries)),
         latest_notes(line) or DASH,
-        figures_text(line.so_lieu) or DASH,
+        line_figures(line) or DASH,
         line.state.label(),
     ]
 
@@ -154,11 +159,25 @@ def attention_table(report: Report, width: int = 70) -> TableData:
         due = format_date(line.state.han) if line.state.han else DASH
         rows.append(["Quá hạn", task_id(report, line), shorten(line.task.noi_dung, width),
                      bodies_text(line.task), f"hạn {due}, {STATUS_LABELS[line.state.status]}"])
+    for body in report.silent_bodies:
+        rows.append(["Đơn vị không báo cáo trong kỳ", body.ma, body.ten,
+                     f"giữ {body.total} nhiệm vụ", silence_text(body)])
     for line in report.due_next:
         rows.append(["Đến hạn kỳ tới", task_id(report, line), shorten(line.task.noi_dung, width),
                      bodies_text(line.task),
                      "hạn " + ", ".join(format_date(d) for d in line.due_next)])
     return TableData(list(ATTENTION_COLUMNS), rows, "Cần quan tâm")
+
+
+def silence_text(body: BodyLine) -> str:
+    """"3 kỳ liên tiếp không báo cáo (lần gần nhất: 12/03/2025)"."""
+    if body.last_note is None:
+        since = f" ({body.silent_periods} kỳ từ khi ban hành kế hoạch)" if body.silent_periods else ""
+        return f"chưa báo cáo lần nào{since}"
+    last = f"lần gần nhất: {format_date(body.last_note)}"
+    if body.silent_periods is None:
+        return f"không báo cáo trong khoảng này ({last})"
+    return f"{body.silent_periods} kỳ liên tiếp không báo cáo ({last})"
 
 
 def _plans_text(report: Report) -> str:
@@ -289,6 +308,9 @@ def _fields(report: Report) -> dict[str, Any]:
             "khong_hoat_dong": [ref(t) for t in report.without_activity],
             "qua_han": [ref(t) for t in report.overdue],
             "den_han_ky_toi": [ref(t) for t in report.due_next],
+            "don_vi_khong_bao_cao": [
+                {"ma": b.ma, "so_ky_lien_tiep": b.silent_periods,
+                 "lan_gan_nhat": _iso(b.last_note)} for b in report.silent_bodies],
         },
         "loi_nhat_ky": report.problems,
     }
@@ -345,7 +367,7 @@ def csv_table(report: Report, grouping: Grouping = Grouping.MUC) -> TableData:
                 bodies_text(line.task), timeframe_text(line.task.thoi_gian, DASH),
                 format_date(report.span.tu), format_date(report.span.den),
                 str(len(line.entries)), latest_notes(line, width=200),
-                figures_text(line.so_lieu), line.state.label(),
+                line_figures(line), line.state.label(),
                 format_date(line.state.han) if line.state.han else "", activity_text(line)]
 
     if grouping is Grouping.DON_VI:

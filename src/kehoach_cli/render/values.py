@@ -40,6 +40,20 @@ def figures_text(figures: Mapping[str, float]) -> str:
     return "; ".join(f"{name}: {format_number(value)}" for name, value in figures.items())
 
 
+def figures_by_body_text(figures: Mapping[str, float],
+                         shares: Mapping[str, Mapping[str, float]]) -> str:
+    """"số cuộc kiểm tra: 4 (ĐU 2, MTTQ 2)": a figure several bodies added to is shown per
+    body too, so joint work is not read as one body's."""
+    parts = []
+    for name, value in figures.items():
+        text = f"{name}: {format_number(value)}"
+        by_body = shares.get(name, {})
+        if len(by_body) > 1:
+            text += " (" + ", ".join(f"{code} {format_number(v)}" for code, v in by_body.items()) + ")"
+        parts.append(text)
+    return "; ".join(parts)
+
+
 def timeframe_text(value: Timeframe | None, empty: str = "") -> str:
     """The timeframe as the plan writes it."""
     return value.van_ban if value else empty
