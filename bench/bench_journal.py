@@ -107,7 +107,7 @@ def main() -> None:
         report("sàn: python -c 'import typer, rich, pydantic, yaml'", floor)
 
         log = [*KEHOACH, "log", "3.2", "Đã giám sát việc thực hiện ở 3 khu dân cư",
-               "--don-vi", "MTTQ", "--so-lieu", "số cuộc giám sát=3"]
+               "--don-vi", "MTTQ", "--so-lieu", "số cuộc giám sát=3", "--van-ghi"]
         zero, full = _alternating([(log, empty, empty_file), (log, big, None)], runs, env)
         report("log 3.2, sidecar 0 ghi nhận", zero, floor)
         report("log 3.2, sidecar 100.000 ghi nhận", full, floor,

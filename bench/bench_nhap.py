@@ -1,6 +1,7 @@
 """Time of `kehoach nhap` on a 30-page plan (about 1,500 lines: 150 labelled tasks).
 
-Run: python bench/bench_nhap.py   (target: under 1 s for the whole process)
+Run: python -m bench.bench_nhap   (target: under 1 s for the whole process; BENCH_CPU=1
+measures CPU time instead of wall time on a shared, loaded machine)
 """
 
 from __future__ import annotations

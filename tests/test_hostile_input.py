@@ -379,3 +379,14 @@ def test_a_plan_without_tasks_is_warned(tmp_path: Path, cli: Runner) -> None:
     result = cli("check", str(plan))
     assert result.code == 0
     assert "cảnh báo: kế hoạch chưa có nhiệm vụ nào" in result.err
+
+
+def test_excel_export_keeps_notes_as_text(workspace: Path, cli: Runner) -> None:
+    _journal(workspace, {"noi_dung": '=HYPERLINK("http://x","bấm")\x1b[31m'})
+    result = cli("report", "--ky", "quý IV/2025", "--ngay", TODAY, "--xuat", "bc.xlsx")
+    assert result.code == 0, result.err
+    from openpyxl import load_workbook
+
+    cells = [cell for sheet in load_workbook(workspace / "bc.xlsx") for row in sheet.iter_rows()
+             for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
+    assert cells and all(cell.data_type == "s" and "\x1b" not in cell.value for cell in cells)

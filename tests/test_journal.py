@@ -390,3 +390,20 @@ def test_task_read_still_reports_damage_on_other_lines(plan: LoadedPlan) -> None
     read = journal_read.read_journal(plan, "3.2")
     assert [e.id for e in read.entries] == ["b000000000"]
     assert [p.line for p in read.problems] == [3, 4]
+
+
+def test_a_damaged_file_among_good_ones_is_read_line_by_line(plan: LoadedPlan) -> None:
+    # The files of a plan are decoded in one call when all are good; one bad line sends
+    # them one by one, so the damage is located and every good record still reads.
+    journal.append_entry(plan, make("a000000000"))
+    other = sidecar(plan).with_name("2025-10.tran-thi-b.jsonl")
+    other.write_bytes((encode(make("b000000000")) + "\n{torn\n").encode("utf-8"))
+    empty = sidecar(plan).with_name("2025-09.le-van-c.jsonl")
+    empty.write_bytes(b"")
+    read = journal_read.read_journal(plan)
+    assert sorted(e.id for e in read.entries) == ["a000000000", "b000000000"]
+    assert [(p.file.name, p.line) for p in read.problems] == [(other.name, 2)]
+    other.write_bytes((encode(make("b000000000")) + "\n").encode("utf-8"))
+    read = journal_read.read_journal(plan)
+    assert sorted(e.id for e in read.entries) == ["a000000000", "b000000000"]
+    assert read.problems == [] and read.location("b000000000") == (other, 1)

@@ -88,7 +88,7 @@ def report(
     bang: Annotated[Bang, typer.Option(
         "--bang", case_sensitive=False,
         help="Bảng ghi ra khi --dinh-dang csv: nhiem-vu (từng nhiệm vụ), don-vi (thống kê "
-        "theo đơn vị) hoặc can-quan-tam.")] = None,  # type: ignore[assignment]
+        "theo đơn vị) hoặc can-quan-tam.")] = Bang.NHIEM_VU,
     ghi_de: Annotated[bool, typer.Option(
         "--ghi-de", help="Cho phép ghi đè tệp --xuat đã có.")] = False,
     ke_hoach: PlanPaths = None,
@@ -137,7 +137,7 @@ def report(
 
         settings = load_settings(workspace.plans[0].path.parent)
         write_docx(result, xuat, overwrite=ghi_de, recipients=settings.noi_nhan_bao_cao)
-    _emit(result, dinh_dang, grouping, bang or Bang.NHIEM_VU)
+    _emit(result, dinh_dang, grouping, bang)
     if closed is not None and span.period is not None:
         print(f"Lưu ý: ngày {format_date(as_of)} mới là ngày thứ {(as_of - span.tu).days + 1} của "
               f"{span.label} ({span.dates_text()}); kỳ vừa kết thúc là {closed.label} "

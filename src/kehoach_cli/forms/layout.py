@@ -138,30 +138,62 @@ def _print_setup(sheet: Worksheet) -> None:
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
-def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]]:
-    """The table; returns each fillable row with its task id ("" for the free rows)."""
-    from copy import copy
+class _Dresser:
+    """Styles for the cells of the table, each kind of cell styled once.
 
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.worksheet.datavalidation import DataValidation
+    Styling a cell through openpyxl's descriptors hashes every style object each time (most
+    of the time of a form); each kind of cell is styled once, on a template cell, and the
+    others take a copy of its style record."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+        thin = Side(style="thin", color="808080")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.opened = Border(left=thin, right=thin, top=thin, bottom=None)  # a task's first row
+        self.joined = Border(left=thin, right=thin, top=None, bottom=thin)  # the rows under it
+        self.grey = PatternFill("solid", fgColor="EDEDED")
+        self.head_fill = PatternFill("solid", fgColor="D9E1F2")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        self.font = Font(name="Times New Roman", size=11)
+        self.bold = Font(name="Times New Roman", size=11, bold=True)
+        self.title = Font(name="Times New Roman", size=14, bold=True)
+        self.unlocked = Protection(locked=False)
+        self._styled: dict[str, Cell | MergedCell] = {}
+
+    def __call__(self, cell: Cell | MergedCell, kind: str) -> None:
+        from copy import copy
+
+        template = self._styled.get(kind)
+        if template is not None:
+            # `_style` is the StyleArray every openpyxl cell has; the stubs leave it out.
+            cell._style = copy(template._style)  # type: ignore[union-attr]
+            return
+        self._styled[kind] = cell
+        cell.font = self.font
+        cell.border = {"-head": self.opened, "-cont": self.joined}.get(kind[-5:], self.border)
+        if kind.startswith("fixed"):
+            cell.fill = self.grey
+            cell.alignment = self.centre if kind.startswith("fixed-centre") else self.wrap
+        else:
+            cell.protection = self.unlocked
+            cell.alignment = self.wrap
+        if kind == "fill-date":
+            cell.number_format = "dd/mm/yyyy"
+
+
+def _write_titles(sheet: Worksheet, content: FormContent, dress: _Dresser) -> None:
+    """The form's title lines, who fills it in, and the column headers."""
+    from openpyxl.styles import Alignment
 
     ident = content.identity
     last_col = COLUMNS[-1][0]
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    grey = PatternFill("solid", fgColor="EDEDED")
-    head_fill = PatternFill("solid", fgColor="D9E1F2")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    font = Font(name="Times New Roman", size=11)
-    bold = Font(name="Times New Roman", size=11, bold=True)
-    unlocked = Protection(locked=False)
-
     titles = [
-        ("PHIẾU BÁO CÁO KẾT QUẢ THỰC HIỆN", Font(name="Times New Roman", size=14, bold=True)),
-        (f"{content.ten_ke_hoach}: {content.trich_yeu}", font),
-        (f"Đơn vị: {ident.don_vi} – {content.ten_don_vi}", bold),
-        (f"Kỳ báo cáo: {ident.ky} ({ident.span.dates_text()})", bold),
+        ("PHIẾU BÁO CÁO KẾT QUẢ THỰC HIỆN", dress.title),
+        (f"{content.ten_ke_hoach}: {content.trich_yeu}", dress.font),
+        (f"Đơn vị: {ident.don_vi} – {content.ten_don_vi}", dress.bold),
+        (f"Kỳ báo cáo: {ident.ky} ({ident.span.dates_text()})", dress.bold),
     ]
     for number, (text, style) in enumerate(titles, 1):
         sheet.merge_cells(f"A{number}:{last_col}{number}")
@@ -172,51 +204,27 @@ def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]
                                    horizontal="center" if number == 1 else "left")
         sheet.row_dimensions[number].height = 15 * _estimated_lines(text, 200) + 4
     sheet["A5"] = "Người điền phiếu:"
-    sheet["A5"].font = bold
+    sheet["A5"].font = dress.bold
     sheet.merge_cells("A5:B5")
     sheet.merge_cells(f"{FILLER_CELL}:D5")
     filler = sheet[FILLER_CELL]
-    filler.protection = unlocked
-    filler.border = border
-    filler.font = font
-
+    filler.protection = dress.unlocked
+    filler.border = dress.border
+    filler.font = dress.font
     for letter, header, width in COLUMNS:
         sheet.column_dimensions[letter].width = width
         cell = sheet[f"{letter}{HEADER_ROW}"]
         cell.value = header
-        cell.font = bold
-        cell.fill = head_fill
-        cell.alignment = centre
-        cell.border = border
+        cell.font = dress.bold
+        cell.fill = dress.head_fill
+        cell.alignment = dress.centre
+        cell.border = dress.border
     sheet.row_dimensions[HEADER_ROW].height = 32
 
-    # Styling a cell through openpyxl's descriptors hashes every style object each time
-    # (most of the time of a form); each kind of cell is styled once, on a template cell,
-    # and the others take a copy of its style record.
-    styled: dict[str, Cell | MergedCell] = {}
 
-    def dress(cell: Cell | MergedCell, kind: str) -> None:
-        template = styled.get(kind)
-        if template is not None:
-            # `_style` is the StyleArray every openpyxl cell has; the stubs leave it out.
-            cell._style = copy(template._style)  # type: ignore[union-attr]
-            return
-        styled[kind] = cell
-        cell.font = font
-        fixed = kind.startswith("fixed")
-        cell.border = {"-head": opened, "-cont": joined}.get(kind[-5:], border)
-        if fixed:
-            cell.fill = grey
-            cell.alignment = centre if kind.startswith("fixed-centre") else wrap
-        else:
-            cell.protection = unlocked
-            cell.alignment = wrap
-        if kind == "fill-date":
-            cell.number_format = "dd/mm/yyyy"
-
-    opened = Border(left=thin, right=thin, top=thin, bottom=None)  # a task's first row
-    joined = Border(left=thin, right=thin, top=None, bottom=thin)  # the rows under it
-    rows: list[tuple[int, str]] = []
+def _write_task_rows(sheet: Worksheet, content: FormContent, dress: _Dresser,
+                     rows: list[tuple[int, str]]) -> int:
+    """`ROWS_PER_TASK` rows a task; returns the next free row."""
     row = FIRST_ROW
     for number, task in enumerate(content.tasks, 1):
         # The task is written on its first row; the rows under it continue it (no line
@@ -239,12 +247,20 @@ def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]
                     dress(cell, f"fixed-{centred}{cont}")
             sheet.row_dimensions[row].height = max(30.0, min(height, 400.0)) if offset == 0 else 30
             row += 1
+    return row
+
+
+def _write_extra_rows(sheet: Worksheet, row: int, dress: _Dresser,
+                      rows: list[tuple[int, str]]) -> int:
+    """The heading and the free rows for work on a task chosen in column B; returns the
+    first free row."""
+    last_col = COLUMNS[-1][0]
     sheet.merge_cells(f"A{row}:{last_col}{row}")
     sheet[f"A{row}"] = "Việc khác (chọn mã nhiệm vụ ở cột B)"
-    sheet[f"A{row}"].font = bold
-    sheet[f"A{row}"].fill = head_fill
+    sheet[f"A{row}"].font = dress.bold
+    sheet[f"A{row}"].fill = dress.head_fill
     row += 1
-    extra_first = row
+    first = row
     for _ in range(EXTRA_ROWS):
         rows.append((row, ""))
         for letter, _, _ in COLUMNS:
@@ -255,8 +271,15 @@ def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]
                 dress(cell, "fixed-centre" if letter == COL_STT else "fixed-wrap")
         sheet.row_dimensions[row].height = 30
         row += 1
-    last_row = row - 1
+    return first
 
+
+def _add_validations(sheet: Worksheet, content: FormContent, extra_first: int,
+                     last_row: int) -> None:
+    """Excel's own checks: dates in the period, statuses from the list, numbers, task ids."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ident = content.identity
     span = ident.span
     checks = [
         (DataValidation(type="date", operator="between", formula1=str(excel_serial(span.tu)),
@@ -283,6 +306,10 @@ def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]
         check.add(f"{letter}{start}:{letter}{last_row}")
         sheet.add_data_validation(check)
 
+
+def _finish_sheet(sheet: Worksheet, last_row: int) -> None:
+    """Frozen header, printed A4 landscape with the header on every page, cells locked."""
+    last_col = COLUMNS[-1][0]
     sheet.freeze_panes = f"A{FIRST_ROW}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_area = f"A1:{last_col}{last_row}"
@@ -296,6 +323,18 @@ def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]
     protection.sheet = True
     protection.formatRows = False  # allowed: a long answer needs a taller row
     protection.formatColumns = False
+
+
+def _write_table(sheet: Worksheet, content: FormContent) -> list[tuple[int, str]]:
+    """The table; returns each fillable row with its task id ("" for the free rows)."""
+    dress = _Dresser()
+    rows: list[tuple[int, str]] = []
+    _write_titles(sheet, content, dress)
+    row = _write_task_rows(sheet, content, dress, rows)
+    extra_first = _write_extra_rows(sheet, row, dress, rows)
+    last_row = extra_first + EXTRA_ROWS - 1
+    _add_validations(sheet, content, extra_first, last_row)
+    _finish_sheet(sheet, last_row)
     return rows
 
 

@@ -107,6 +107,15 @@ def parse_error(path: Path, exc: Exception) -> KehoachError:
     return _refuse(path, f"{reason}; hãy mở bằng Word và lưu lại dưới dạng .docx")
 
 
+def body_of(path: Path, document: Any) -> Any:
+    """The document's body element, or a refusal when the main part is not a Word document
+    (a renamed root element, no `w:body`)."""
+    body = getattr(document.element, "body", None)
+    if body is None:
+        raise _refuse(path, "phần word/document.xml không có thân văn bản (w:body)")
+    return body
+
+
 def check_body(path: Path, body: Any) -> None:
     """Refuse tables nested too deep and paragraphs too long, before the reader walks them."""
     depth_of: dict[Any, int] = {}

@@ -218,10 +218,11 @@ def _read_docx(path: Path, raw: bytes) -> Source:
             "thực ra là tệp .doc cũ đổi tên: mở bằng Word và lưu lại dưới dạng .docx",
             ExitCode.USAGE,
         ) from None
-    docx_safety.check_body(path, document.element.body)
+    body = docx_safety.body_of(path, document)
+    docx_safety.check_body(path, body)
     try:
         reader = _DocxReader(document)
-        reader.walk(document.element.body, table=0)
+        reader.walk(body, table=0)
     except docx_safety.UnreadableDocx as exc:
         raise docx_safety.refused(path, exc) from None
     return Source(path, reader.lines, "đoạn", reader.notes, reader.grids)

@@ -35,7 +35,7 @@ from kehoach_cli.render.docx_layout import (
     write_closing,
     write_header,
 )
-from kehoach_cli.render.report import body_counts, line_figures, percent, silence_text, task_id
+from kehoach_cli.render.report import body_table, line_figures, silence_text, task_id
 from kehoach_cli.render.values import timeframe_text
 from kehoach_cli.status import STATUS_LABELS
 from kehoach_cli.text import fold
@@ -226,18 +226,6 @@ def _next_period(doc: Doc, report: Report) -> Any:
 
 # --------------------------------------------------------------------------- appendix
 
-BODY_COLUMNS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", "Có hoạt động", "Không hoạt động",
-                "Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Chưa hoàn thành, trong hạn",
-                "Chưa hoàn thành, quá hạn", "Thường xuyên", "Tỷ lệ hoàn thành",
-                "Tỷ lệ có hoạt động (thường xuyên)"]
-
-
-def body_rows(report: Report) -> list[list[str]]:
-    return [[str(i), f"{b.ten} ({b.ma})", *(str(v) for v in body_counts(b).values()),
-             percent(b.rate), percent(b.activity_rate)]
-            for i, b in enumerate(report.bodies, 1)]
-
-
 def _appendix(doc: Doc, report: Report) -> None:
     doc.landscape_section()
     doc.para("PHỤ LỤC", bold=True, align="center", after=0)
@@ -245,7 +233,8 @@ def _appendix(doc: Doc, report: Report) -> None:
              f"({report.span.dates_text()})", italic=True, align="center", after=12)
     doc.para("1. Kết quả theo đơn vị", bold=True, keep=True)
     widths = [12.0, 53.0, 16.0, 16.0, 16.0, 17.0, 17.0, 19.0, 19.0, 18.0, 20.0, 24.0]
-    doc.table(BODY_COLUMNS, body_rows(report), widths, size=11, left_from=50)
+    table = body_table(report)
+    doc.table(table.columns, table.rows, widths, size=11, left_from=50)
     doc.para("Ghi chú: đơn vị nhận nhiệm vụ trực tiếp hoặc qua nhóm; một đơn vị hoàn thành "
              "phần việc của mình được tính hoàn thành cho đơn vị đó; “thường xuyên”: nhiệm vụ "
              "không thời hạn chưa hoàn thành, đánh giá bằng tỷ lệ có hoạt động.", size=11,

@@ -117,7 +117,8 @@ def task_tables(report: Report, grouping: Grouping = Grouping.MUC,
 
 BODY_COLUMNS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", "Có hoạt động", "Không có hoạt động",
                 "Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Chưa hoàn thành trong hạn",
-                "Chưa hoàn thành quá hạn", "Thường xuyên (không thời hạn)", "Tỷ lệ hoàn thành"]
+                "Chưa hoàn thành quá hạn", "Thường xuyên (không thời hạn)", "Tỷ lệ hoàn thành",
+                "Tỷ lệ có hoạt động (thường xuyên)"]
 
 
 def body_counts(body: BodyLine) -> dict[str, int]:
@@ -142,7 +143,7 @@ def body_table(report: Report) -> TableData:
     for i, body in enumerate(report.bodies, 1):
         counts = body_counts(body)
         rows.append([str(i), f"{body.ma} – {body.ten}", *(str(v) for v in counts.values()),
-                     percent(body.rate)])
+                     percent(body.rate), percent(body.activity_rate)])
     return TableData(list(BODY_COLUMNS), rows, "Kết quả theo đơn vị")
 
 
@@ -304,6 +305,8 @@ def _fields(report: Report) -> dict[str, Any]:
         "theo_don_vi": (
             {"ma": b.ma, "ten": b.ten, **body_counts(b),
              "ty_le_hoan_thanh": round(b.rate, 4) if b.rate is not None else None,
+             "ty_le_co_hoat_dong_thuong_xuyen": (round(b.activity_rate, 4)
+                                                 if b.activity_rate is not None else None),
              "nhiem_vu": [ref(t) for t, _ in b.tasks]}
             for b in report.bodies
         ),
