@@ -203,3 +203,44 @@ def test_conflict_copies_of_journal_files_count_once_and_are_reported(
     refused = run(folder, home, "A", "nhat-ky")
     assert refused.code == 1
     assert "kh160 (conflicted copy 2025-11-20).yaml là bản xung đột của một tệp kế hoạch" in refused.err
+
+
+def test_two_machines_syncing_at_the_same_instant_both_get_through(
+        office: tuple[Path, Path, Path, Path], home: dict[str, str]) -> None:
+    import sys
+
+    _, first, second, third = office
+    notes = {log(folder, home, who, f"cùng lúc {who}")
+             for folder, who in ((first, "Văn phòng"), (second, "Mặt trận"), (third, "Đoàn"))}
+    procs = [subprocess.Popen([sys.executable, "-m", "kehoach_cli", "dong-bo"], cwd=folder,
+                              env={**home, "KEHOACH_NGUOI_GHI": who}, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, encoding="utf-8")
+             for folder, who in ((first, "Văn phòng"), (second, "Mặt trận"), (third, "Đoàn"))]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert not _ENGLISH.search(out + err), out + err
+    for folder, who in ((first, "Văn phòng"), (second, "Mặt trận"), (third, "Đoàn")):
+        assert run(folder, home, who, "dong-bo").code == 0
+    for folder in (first, second, third):
+        got = ids(folder, home)
+        assert len(got) == len(set(got)) == 4 and notes <= set(got)
+
+
+@pytest.mark.parametrize(("err", "denied", "offline", "rejected"), [
+    ("fatal: could not read Username for 'https://git.example.org': terminal prompts disabled",
+     True, False, False),
+    ("git@git.example.org: Permission denied (publickey).\nfatal: Could not read from remote "
+     "repository.", True, True, False),
+    ("fatal: unable to access 'https://git.example.org/x.git/': Could not resolve host: "
+     "git.example.org", False, True, False),
+    ("fatal: '/media/usb/kehoach.git' does not appear to be a git repository", False, True, False),
+    (" ! [rejected]        HEAD -> main (fetch first)\nerror: failed to push some refs",
+     False, False, True),
+    ("error: cannot lock ref 'refs/heads/main': is at 1a2b but expected 3c4d", False, False, True),
+])
+def test_git_failures_are_recognised(err: str, denied: bool, offline: bool, rejected: bool) -> None:
+    from kehoach_cli.sync.git import Run, is_denied, is_offline, is_rejected
+
+    run = Run(("push",), 1, "", err)
+    assert (is_denied(run), is_offline(run), is_rejected(run)) == (denied, offline, rejected)

@@ -237,3 +237,56 @@ def test_cong_van_is_read_and_says_what_is_left(tmp_path: Path) -> None:
     assert [bodies[c] for c in second.tham_muu_thuc_hien] == ["Ủy ban nhân dân tỉnh"]  # not the ward's UBND
     assert second.thoi_gian is None
     assert any("đọc là công văn" in n for n in notes)
+
+
+TWO_ROW_HEADER = """\
+KẾ HOẠCH
+thực hiện công tác dân vận năm 2026
+
+II. NỘI DUNG, TIẾN ĐỘ, PHÂN CÔNG TRÁCH NHIỆM THỰC HIỆN
+
+| TT | Nội dung công việc | Cơ quan thực hiện | | Thời gian |
+|---|---|---|---|---|
+| | | Chủ trì | Phối hợp | |
+| (1) | (2) | (3) | (4) | (5) |
+| A | CÔNG TÁC TUYÊN TRUYỀN | | | |
+| 1 | Hội thi tìm hiểu pháp luật | Đoàn Thanh niên | Hội LHPN, Hội CCB | trong quý II |
+"""
+
+
+def test_two_row_header_column_numbers_and_a_period_without_its_year(tmp_path: Path) -> None:
+    plan, notes = _plan(TWO_ROW_HEADER, tmp_path)
+    (_, task), = plan.tasks()
+    assert (task.ma, task.chu_tri, task.phoi_hop) == ("1", ["ĐTN"], ["HLHPN", "HCCB"])
+    assert task.thoi_gian is not None and task.thoi_gian.van_ban == "quý II/2026"
+    assert any("“trong quý II” không ghi năm" in n and "bảng 1, hàng 5, cột “Thời gian”" in n
+               for n in notes)
+    assert task.ghi_chu == "Thời gian: trong quý II"
+
+
+WORDED_LABELS = """\
+KẾ HOẠCH
+về công tác dân vận năm 2026
+
+II. NHIỆM VỤ TRỌNG TÂM
+1. Đối thoại với Nhân dân
+- Cơ quan, đơn vị chủ trì, phối hợp: Ủy ban nhân dân phường; Mặt trận, Hội Nông dân
+- Thời gian dự kiến hoàn thành: Quý III/2026
+2. Lấy ý kiến cử tri
+- Lãnh đạo phụ trách: Thường trực Đảng ủy
+- Cơ quan, đơn vị thực hiện: Đoàn Thanh niên
+- Cơ quan giám sát: Mặt trận
+- Thời hạn: hoàn thành trước ngày 15/5/2026
+"""
+
+
+def test_label_wordings_read_by_their_role_word(tmp_path: Path) -> None:
+    plan, notes = _plan(WORDED_LABELS, tmp_path)
+    first, second = (t for _, t in plan.tasks())
+    assert (first.chu_tri, first.phoi_hop) == (["UBND"], ["MTTQ", "HND"])
+    assert any("“Ủy ban nhân dân phường” được hiểu là chủ trì" in n for n in notes)
+    assert first.thoi_gian is not None and str(first.thoi_gian.han) == "2026-09-30"
+    assert (second.chi_dao, second.tham_muu_thuc_hien) == (["TTĐU"], ["ĐTN"])
+    assert second.thoi_gian is not None and str(second.thoi_gian.han) == "2026-05-15"
+    # A label whose role the schema lacks is kept and reported, not guessed.
+    assert second.ghi_chu == "Cơ quan giám sát: Mặt trận"

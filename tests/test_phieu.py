@@ -220,5 +220,33 @@ def test_not_a_form(workspace: Path, cli: Runner, content: bytes, message: str) 
     book.save(workspace / "other.xlsx")
     result = cli("nhap-phieu", "x.xlsx", "other.xlsx", "-y")
     assert result.code == 2
-    assert f"x.xlsx: không đọc được phiếu ({message})" in result.err
+    assert f"x.xlsx: không đọc được phiếu ({message}" in result.err
     assert "other.xlsx: không phải phiếu báo cáo của kehoach" in result.err
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_form_saved_again_by_libreoffice_reads_the_same(workspace: Path, cli: Runner,
+                                                           form: Path) -> None:
+    import subprocess
+
+    fill(form, workspace / "da-dien.xlsx", GOOD)
+    assert cli("nhap-phieu", "da-dien.xlsx", "-y").code == 0
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+                    "--outdir", str(workspace / "lo"), str(workspace / "da-dien.xlsx")],
+                   capture_output=True, check=True, timeout=180)
+    again = cli("nhap-phieu", str(workspace / "lo" / "da-dien.xlsx"), "-y")
+    assert again.code == 0, again.err
+    assert "thêm 0, sửa 0, đã có 3" in again.out
+
+
+def test_a_row_emptied_in_a_resent_form_keeps_its_note_and_says_how_to_retract(
+        workspace: Path, cli: Runner, form: Path) -> None:
+    fill(form, workspace / "f.xlsx", GOOD)
+    assert cli("nhap-phieu", "f.xlsx", "-y").code == 0
+    fill(workspace / "f.xlsx", workspace / "g.xlsx", {"F9": None, "G9": None, "K9": None})
+    result = cli("nhap-phieu", "g.xlsx", "-y")
+    assert result.code == 0, result.err
+    assert "thêm 0, sửa 0, đã có 2" in result.out
+    assert "dòng 9 nay để trống nhưng trước đã nhập thành ghi nhận" in result.out
+    assert "kehoach huy" in result.out
+    assert len(records(workspace)) == 3

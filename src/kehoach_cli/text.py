@@ -21,7 +21,8 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-@lru_cache(maxsize=8192)
+# Importing a plan folds the same names and labels thousands of times: fold each text once.
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Fold text for matching: no diacritics, đ→d, lower case, single spaces, one dash.
 

@@ -44,7 +44,8 @@ def dong_bo(
     from kehoach_cli.sync.workflow import create_shared, join_shared, sync
 
     if tao is not None and tham_gia is not None:
-        raise typer.BadParameter("dùng --tao hoặc --tham-gia, không dùng cả hai")
+        raise KehoachError("dùng --tao (máy giữ kế hoạch) hoặc --tham-gia (các máy khác), không "
+                           "dùng cả hai")
     plans = Path("plans")
     name = load_settings(plans if plans.is_dir() else None).nguoi_ghi
     git = Git(Path.cwd())

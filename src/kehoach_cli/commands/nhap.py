@@ -37,11 +37,13 @@ def nhap(
 ) -> None:
     """Nhập kế hoạch từ văn bản Word (.docx), Markdown (.md) hoặc văn bản (.txt) thành YAML.
 
-    Nhận ra trích yếu, căn cứ, các phần I, II, III, mục và nhiệm vụ đánh số, các dòng
-    “Cơ quan chỉ đạo”, “Đơn vị chủ trì”, “Đơn vị phối hợp”, “Thời gian thực hiện”, nơi nhận
-    và chữ ký. Tên đơn vị được đối chiếu với danh mục sẵn có; đơn vị mới được đề xuất mã.
-    Những điểm chưa chắc chắn được liệt kê kèm số dòng (hoặc số đoạn với tệp Word).
-    Kết quả được kiểm tra như `kehoach check`.
+    Nhận ra trích yếu, căn cứ, các phần (A, B, C; I, II, III), mục và nhiệm vụ đánh số, các
+    dòng “Cơ quan chỉ đạo”, “Đơn vị chủ trì”, “Đơn vị phối hợp”, “Thời gian thực hiện”, bảng
+    phân công nhiệm vụ, đơn vị nêu trong câu (“Giao … chủ trì, phối hợp với …”), phần tổ chức
+    thực hiện viết theo từng đơn vị, nơi nhận và chữ ký; đọc cả công văn giao việc. Tên đơn vị
+    được đối chiếu với danh mục sẵn có (mặc định: danh mục dựng sẵn các đơn vị ở phường, xã);
+    đơn vị mới được đề xuất mã. Những điểm chưa chắc chắn được liệt kê kèm số dòng (số đoạn
+    với tệp Word; bảng, hàng, cột với ô bảng). Kết quả được kiểm tra như `kehoach check`.
     """
     from kehoach_cli.importer import import_document
 

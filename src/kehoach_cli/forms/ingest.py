@@ -115,6 +115,7 @@ def _check_rows(form: FilledForm, plan: LoadedPlan, today: date) -> list[str]:
     from kehoach_cli.journal.input import check_day, reporting_body
 
     tasks = {task.ma: task for _, task in plan.plan.tasks()}
+    held: dict[str, str | None] = {}  # task id -> why the form's body may not report on it
     errors = []
     for row in form.rows:
         where = f"{form.path.name}, trang {SHEET_TASKS}, ô"
@@ -123,10 +124,15 @@ def _check_rows(form: FilledForm, plan: LoadedPlan, today: date) -> list[str]:
             errors.append(f"{where} {COL_MA}{row.row}: nhiệm vụ {row.ma} không còn trong kế hoạch "
                           f"{plan.key}; hãy xóa dòng này hoặc ghi sang nhiệm vụ khác")
             continue
-        try:
-            reporting_body(plan, task, form.identity.don_vi)
-        except KehoachError as exc:
-            errors.append(f"{where} {COL_MA}{row.row}: {exc.message}")
+        refused = held.get(task.ma, "")
+        if refused == "":  # a task's roles are checked once, not once a row
+            try:
+                reporting_body(plan, task, form.identity.don_vi)
+                refused = held[task.ma] = None
+            except KehoachError as exc:
+                refused = held[task.ma] = exc.message
+        if refused is not None:
+            errors.append(f"{where} {COL_MA}{row.row}: {refused}")
         try:
             check_day(row.ngay, today, plan)
         except KehoachError as exc:
@@ -160,6 +166,7 @@ def plan_imports(workspace: Workspace, paths: Sequence[Path], expect: Expectatio
     from kehoach_cli.forms.read import read_form
     from kehoach_cli.journal.input import correction, find_duplicate
     from kehoach_cli.journal.read import read_journal
+    from kehoach_cli.journal.store import derived_id
 
     known: dict[str, _Known] = {}
     out: list[FormImport] = []
@@ -208,6 +215,13 @@ def plan_imports(workspace: Workspace, paths: Sequence[Path], expect: Expectatio
             fix = correction(replace(current, id=entry.id), current, changes, nguoi_ghi=who, now=now)
             item.fixes.append(fix)
             state.planned[entry.id] = replace(fix, id=entry.id, sua_cho=None)
+        for number in form.blank:
+            # A row emptied in a re-sent form: its note is kept, never withdrawn by the import
+            # (an older copy imported late must not undo newer work); the user is told.
+            entry_id = derived_id(form.identity.ma_phieu, str(number))
+            if state.current(entry_id) is not None and entry_id not in state.journal.retracted:
+                item.notes.append(f"dòng {number} nay để trống nhưng trước đã nhập thành ghi nhận "
+                                  f"{entry_id}: ghi nhận đó vẫn giữ; muốn bỏ thì kehoach huy {entry_id}")
     return out
 
 

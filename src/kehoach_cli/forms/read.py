@@ -23,7 +23,6 @@ from kehoach_cli.forms.layout import (
     COL_MA,
     COL_RESULT,
     COL_STATUS,
-    COLUMNS,
     FILLER_CELL,
     HEADER_ROW,
     SHEET_ID,
@@ -36,8 +35,10 @@ from kehoach_cli.status import Status, parse_status
 if TYPE_CHECKING:
     from pathlib import Path
 
-_INDEX = {letter: number for number, (letter, _, _) in enumerate(COLUMNS)}
+    from kehoach_cli.forms.xlsx import Cells, Value
+
 _EXCEL_EPOCH = date(1899, 12, 30)
+_FILL = (COL_DAY, COL_RESULT, COL_STATUS, COL_FIG_NAME, COL_FIG, COL_EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class FilledForm:
     nguoi_dien: str | None
     rows: list[FilledRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    blank: list[int] = field(default_factory=list)  # rows of the form left empty
 
 
 class NotAForm(KehoachError):
@@ -71,47 +73,49 @@ class NotAForm(KehoachError):
 def read_form(path: Path, today: date) -> FilledForm:
     """Read `path`; raises `NotAForm` or `KehoachError` only when it cannot be read as a form
     at all. Cell problems are collected in `errors`, rows with problems are left out."""
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
+    from kehoach_cli.forms.xlsx import NotXlsx, read_cells
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        reason = os_reason(exc) if isinstance(exc, OSError) else "không phải tệp Excel .xlsx"
-        code = ExitCode.IO if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError) \
-            else ExitCode.NOT_FOUND if isinstance(exc, FileNotFoundError) else ExitCode.USAGE
-        raise KehoachError(f"{path.name}: không đọc được phiếu ({reason})", code) from None
-    try:
-        if SHEET_ID not in book.sheetnames:
-            raise NotAForm(f"{path.name}: không phải phiếu báo cáo của kehoach (thiếu phần định "
-                           "danh ẩn); hãy dùng đúng tệp lập bằng kehoach phieu")
-        identity, rows_map = _identity(path, book[SHEET_ID])
-        if SHEET_TASKS not in book.sheetnames:
-            raise NotAForm(f"{path.name}: thiếu trang “{SHEET_TASKS}”; hãy dùng lại tệp phiếu gốc")
-        sheet = book[SHEET_TASKS]
-        filler_cell = sheet[FILLER_CELL]
-        filler = _text(getattr(filler_cell, "value", None))
-        form = FilledForm(path, identity, filler)
-        for number, values in enumerate(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True),
-                                        HEADER_ROW + 1):
-            _read_row(form, number, values, rows_map, today)
-    finally:
-        book.close()
+        names, sheets = read_cells(path, [SHEET_ID, SHEET_TASKS])
+    except NotXlsx:
+        raise KehoachError(f"{path.name}: không đọc được phiếu (không phải tệp Excel .xlsx, "
+                           "hoặc tệp bị hỏng); hãy xin đơn vị gửi lại tệp .xlsx") from None
+    except OSError as exc:
+        code = ExitCode.NOT_FOUND if isinstance(exc, FileNotFoundError) else ExitCode.IO
+        raise KehoachError(f"{path.name}: không đọc được phiếu ({os_reason(exc)})", code) from None
+    if SHEET_ID not in names:
+        raise NotAForm(f"{path.name}: không phải phiếu báo cáo của kehoach (thiếu phần định "
+                       "danh ẩn); hãy dùng đúng tệp lập bằng kehoach phieu")
+    identity, rows_map = _identity(path, sheets[SHEET_ID])
+    if SHEET_TASKS not in names:
+        raise NotAForm(f"{path.name}: thiếu trang “{SHEET_TASKS}”; hãy dùng lại tệp phiếu gốc")
+    table = sheets[SHEET_TASKS]
+    column, row = FILLER_CELL[0], int(FILLER_CELL[1:])
+    form = FilledForm(path, identity, _text(table.get(row, {}).get(column)))
+    for number in sorted(table):
+        if number > HEADER_ROW:
+            _read_row(form, number, table[number], rows_map, today)
+    filled = {row.row for row in form.rows}
+    form.blank = [number for number in rows_map if number not in filled and not any(
+        _text(table.get(number, {}).get(column)) is not None for column in _FILL)]
     return form
 
 
-def _identity(path: Path, sheet: Any) -> tuple[FormIdentity, dict[int, str]]:
+def _identity(path: Path, cells: Cells) -> tuple[FormIdentity, dict[int, str]]:
     values: dict[str, Any] = {}
     tasks: list[str] = []
     rows: dict[int, str] = {}
-    for key, task_id, value, row, row_task in sheet.iter_rows(min_row=2, max_col=5, values_only=True):
-        if key:
-            values[str(key)] = value
-        if task_id is not None:
-            tasks.append(str(task_id))
-        if isinstance(row, int):
-            rows[row] = "" if row_task is None else str(row_task)
+    for number in sorted(cells):
+        if number < 2:
+            continue
+        line = cells[number]
+        if "A" in line:
+            values[str(line["A"])] = line.get("C")
+        if "B" in line:
+            tasks.append(str(line["B"]))
+        row = line.get("D")
+        if isinstance(row, int) and not isinstance(row, bool):
+            rows[row] = str(line.get("E", ""))
     damaged = KehoachError(f"{path.name}: phần định danh ẩn của phiếu bị hỏng; hãy lập lại "
                            "phiếu bằng kehoach phieu và gửi lại cho đơn vị")
     if values.get("loai") != FORM_KIND:
@@ -150,14 +154,11 @@ class _CellError(Exception):
         self.message = message
 
 
-def _read_row(form: FilledForm, number: int, values: tuple[Any, ...], rows_map: dict[int, str],
+def _read_row(form: FilledForm, number: int, values: dict[str, Value], rows_map: dict[int, str],
               today: date) -> None:
-    def at(column: str) -> Any:
-        index = _INDEX[column]
-        return values[index] if index < len(values) else None
+    at = values.get
 
-    fill = [at(column) for column in (COL_DAY, COL_RESULT, COL_STATUS, COL_FIG_NAME, COL_FIG,
-                                      COL_EVIDENCE)]
+    fill = [at(column) for column in _FILL]
     if all(_text(value) is None for value in fill):
         return
     errors: list[_CellError] = []

@@ -46,8 +46,8 @@ def import_document(path: Path, registry: list[Body], registry_from: str | None 
         raise KehoachError(
             f"{path}: không tìm thấy nhiệm vụ nào. Lệnh nhap đọc kế hoạch có các mục đánh số "
             "“1.”, “1.1.” trong phần “Nội dung thực hiện” (hoặc “Nhiệm vụ, giải pháp”), "
-            "mỗi nhiệm vụ có các dòng như “Cơ quan chỉ đạo:”, “Đơn vị chủ trì:”, "
-            "“Thời gian thực hiện:”",
+            "mỗi nhiệm vụ có các dòng như “Cơ quan chủ trì:”, “Thời gian thực hiện:” hoặc "
+            "nêu đơn vị trong câu, hoặc bảng phân công có cột “Nội dung nhiệm vụ”",
             ExitCode.USAGE,
         )
     built = build(draft, registry, default_bodies())

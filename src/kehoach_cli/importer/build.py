@@ -46,6 +46,8 @@ class Builder:
         self.notes = list(draft.notes)
         self.used: set[str] = set()  # codes assigned anywhere, to choose the bodies written
         self.conveyed: tuple[int, str] | None = None  # whose opinion a công văn conveys
+        years = re.findall(r"\bnăm (\d{4})\b", " ".join(draft.trich_yeu))
+        self.year = int(years[-1]) if len(set(years)) == 1 else None  # "… năm 2026"
 
     def comment(self, path: Path_, text: str) -> None:
         self.comments.setdefault(path, []).append(text)
@@ -206,7 +208,7 @@ class Builder:
         `notes`), else a timeframe phrase in the task's text; None when there is neither."""
         raw = task.roles.get(TIME)
         if raw is not None:
-            read = read_timeframe(raw.text)
+            read = read_timeframe(raw.text, self.year)
             if read.doubt:
                 at = f"{raw.where}: " if raw.where else ""
                 self.flag(raw.no, at + read.doubt, (*path, "thoi_gian"))

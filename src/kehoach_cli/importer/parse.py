@@ -165,17 +165,43 @@ class Draft:
         return [task for section in self.sections for task in section.tasks]
 
 
-def label_of(text: str) -> tuple[str, str, str] | None:
-    """(role key, label as written, value) when `text` is a labelled line."""
+def label_of(text: str, by_words: bool = True) -> tuple[str, str, str] | None:
+    """(role key, label as written, value) when `text` is a labelled line; `by_words` also
+    reads a label not listed by its role word."""
     match = _LABEL.match(text)
     if not match:
         return None
     key = re.sub(r"[^a-z ]", " ", fold(match.group("label")))
     key = re.sub(r"\s+", " ", key).strip()
-    role = _LABELS.get(key)
+    role = _LABELS.get(key) or (_label_by_words(key) if by_words else None)
     if role is None:
         return None
     return role, match.group("label").strip(), match.group("value").strip()
+
+
+# A label not listed is read by its words when it opens like one ("Cơ quan, đơn vị chủ trì",
+# "Lãnh đạo phụ trách"): the role word decides; anything else ("Cơ quan giám sát") is not a
+# label the schema has, and is reported instead.
+_LABEL_OPENINGS = ("co quan", "don vi", "bo phan", "nguoi", "lanh dao", "cap", "chu tri",
+                   "phoi hop", "thoi", "tien do", "trach nhiem", "phan cong", "ket qua", "san pham")
+_LABEL_WORDS_TO_ROLE = (
+    (("chu tri",), Role.CHU_TRI.value), (("phoi hop",), Role.PHOI_HOP.value),
+    (("chi dao", "lanh dao"), Role.CHI_DAO.value),
+    (("thoi gian", "thoi han", "tien do", "thoi diem"), TIME),
+    (("ket qua", "san pham"), PRODUCT),
+    (("thuc hien", "trach nhiem", "phan cong", "tham muu", "phu trach"), Role.THAM_MUU.value),
+)
+
+
+def _label_by_words(key: str) -> str | None:
+    if len(key.split()) > 8 or not key.startswith(_LABEL_OPENINGS):
+        return None
+    if "chu tri" in key and "phoi hop" in key:
+        return GROUP_LABEL
+    for words, role in _LABEL_WORDS_TO_ROLE:
+        if any(word in key for word in words):
+            return role
+    return None
 
 
 def _numbered(text: str) -> tuple[str, str] | None:
@@ -400,12 +426,13 @@ class Parser:
 
     def _task_table(self, line: Line) -> None:
         """Every task of a task table, grouped as its group rows say."""
+        from kehoach_cli.importer.tables import header_text as table_header_text
         from kehoach_cli.importer.tables import read_table, roman_value
 
         self._close_section()
         self._close_org()
         grid, header = self.grids[line.table], self.task_tables[line.table]
-        header_text = grid.rows[header[0] - 1]
+        header_text = table_header_text(grid, header[0])
         notes: list[tuple[int, str]] = []
         groups = read_table(grid, header, header_text, notes, line.table)
         self.draft.notes += [Note(no, text) for no, text in notes]
@@ -695,9 +722,19 @@ class Parser:
                 task.roles[role] = RawRole(line.no, label, value)
             task.pending = role if not value else None
         if GROUP_LABEL in task.roles:
-            # "Cơ quan chủ trì, phối hợp: X" with no sub-labels: the first body leads.
+            # "Cơ quan chủ trì, phối hợp: X; Y, Z" with no sub-labels: the first body leads,
+            # the others co-operate, as the label orders them.
+            from kehoach_cli.importer.split_bodies import split_names
+
             raw = task.roles.pop(GROUP_LABEL)
-            task.roles.setdefault(Role.CHU_TRI.value, raw)
+            items = [item for group in split_names(raw.text) for item in group]
+            task.roles.setdefault(Role.CHU_TRI.value, RawRole(raw.no, raw.label, items[0] if items
+                                                               else raw.text, raw.where))
+            if len(items) > 1:
+                task.roles.setdefault(Role.PHOI_HOP.value, RawRole(raw.no, raw.label,
+                                                                   "; ".join(items[1:]), raw.where))
+                self.note(line, f"“{raw.label}” ghi chung: “{items[0]}” được hiểu là chủ trì, "
+                                "các đơn vị sau là phối hợp; hãy kiểm tra")
 
     def _task_text(self, line: Line, task: DraftTask, text: str, lettered: bool) -> None:
         if task.body_block and not task.roles.keys() - {Role.THAM_MUU.value, TIME}:
@@ -760,7 +797,7 @@ def _labels_in(text: str) -> list[tuple[str, str, str]]:
     "1. Nội dung, biện pháp")."""
     if ":" not in text:
         bare = text.strip().rstrip(".")
-        alone = label_of(bare + ":")
+        alone = label_of(bare + ":", by_words=False)  # "Lãnh đạo Ban Dân nguyện" is a name
         return [alone] if alone and len(bare) <= 60 else []
     single = label_of(text)
     pieces = re.split(r"\s*;\s*(?=[^;:]{2,40}:)", text)

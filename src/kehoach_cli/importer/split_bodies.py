@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from kehoach_cli.importer.sentences import starts_like_body
-from kehoach_cli.plan.bodies import Registry, Tier, name_key
+from kehoach_cli.plan.bodies import Registry, name_key
 from kehoach_cli.plan.model import Body
 from kehoach_cli.text import fold
 
@@ -182,8 +182,8 @@ class BodyMatcher:
         """The body whose code, name or alias is exactly `item` (or a variant of it)."""
         names = self._variants(item, qualifier)
         for name in names:
-            tier, found = self._index.match(name)
-            if tier == Tier.EXACT and len(found) == 1:
+            found = self._index.exact(name)
+            if len(found) == 1:
                 return Match(item, found[0].ma)
         for name in names:
             codes = self._keys.get(name_key(name), set())

@@ -99,6 +99,19 @@ class TableGroup:
     tasks: list[TableTask] = field(default_factory=list)
 
 
+def header_text(grid: Grid, end: int) -> list[str]:
+    """Each column's heading as written: the lowest non-empty header cell above row `end`
+    ("Chủ trì" under "Cơ quan thực hiện"; "Thời gian" beside them, merged down)."""
+    width = max((len(row) for row in grid.rows[:end]), default=0)
+    start = max(0, end - 2)
+    out = []
+    for col in range(width):
+        cells = [grid.rows[r][col] for r in range(end - 1, start - 1, -1)
+                 if col < len(grid.rows[r]) and grid.rows[r][col].strip()]
+        out.append(cells[0] if cells else "")
+    return out
+
+
 def read_table(grid: Grid, header: tuple[int, dict[int, str]], header_text: list[str],
                notes: list[tuple[int, str]], table: int) -> list[TableGroup]:
     """The groups and tasks of a task table; what could not be placed goes to `notes`."""
@@ -109,7 +122,8 @@ def read_table(grid: Grid, header: tuple[int, dict[int, str]], header_text: list
     content_col = next(i for i, k in kinds.items() if k == CONTENT)
     for r in range(start, len(grid.rows)):
         row, ids, no = grid.rows[r], grid.cells[r], grid.nos[r] if r < len(grid.nos) else 0
-        if not any(row) or all(_COLUMN_NO.match(c) for c in row) or row == header_text:
+        repeated = row == header_text or any(row == grid.rows[h] for h in range(max(0, start - 2), start))
+        if not any(row) or all(_COLUMN_NO.match(c) for c in row) or repeated:
             continue  # empty, "(1) (2) (3)", or the header repeated on the next page
         number = row[number_col].strip() if number_col is not None and number_col < len(row) else ""
         group = _group_row(row, ids, number, content_col, no)

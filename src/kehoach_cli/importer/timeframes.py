@@ -21,6 +21,10 @@ _LATEST = re.compile(r"(?:chậm nhất|muộn nhất|hạn chót)\s*(?:là\s*)?
                      r"(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})", re.IGNORECASE)
 _DAY_OF_PERIOD = re.compile(r"^ngày\s+(?=(?:tháng|quý)\b)", re.IGNORECASE)
 _DATE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}")
+# "quý II", "tháng 9", "6 tháng đầu năm": a period whose year the plan's subject line gives.
+_NO_YEAR = re.compile(r"^(?:trong\s+|hoàn thành trong\s+)?(?:quý\s+[IVX]+|tháng\s+\d{1,2}|6 tháng đầu năm|"
+                      r"6 tháng cuối năm)$", re.IGNORECASE)
+_PERIOD_ONLY = re.compile(r"^(?:trong\s+|hoàn thành trong\s+)", re.IGNORECASE)
 _WORDY_DATE = re.compile(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _MONTHS = re.compile(r"^tháng\s+(\d{1,2})\s*,\s*(\d{1,2})\s*/\s*(\d{4})$", re.IGNORECASE)
 # Where the dated part of a timeframe ends: "… và thường xuyên", "…, Quý I/2014 và …".
@@ -56,8 +60,10 @@ def _parses(text: str) -> bool:
     return True
 
 
-def read_timeframe(text: str) -> ReadTimeframe:
-    """The timeframe of `text`, shortened to its dates when it says more than a date."""
+def read_timeframe(text: str, year: int | None = None) -> ReadTimeframe:
+    """The timeframe of `text`, shortened to its dates when it says more than a date; a
+    period written without its year ("trong quý II") takes `year`, the plan's own (from its
+    subject line), and says so."""
     value = text.strip().rstrip(".;,").strip()
     if _parses(value):
         return ReadTimeframe(value)
@@ -65,6 +71,12 @@ def read_timeframe(text: str) -> ReadTimeframe:
         if candidate and _parses(candidate):
             return ReadTimeframe(candidate, value, f"thời gian “{value}” được ghi là “{candidate}”; "
                                                    "nguyên văn để ở ghi_chu")
+    if year is not None:
+        for candidate in _candidates(value):
+            dated = f"{_PERIOD_ONLY.sub('', candidate)}/{year}"
+            if _NO_YEAR.match(candidate) and _parses(dated):
+                return ReadTimeframe(dated, value, f"thời gian “{value}” không ghi năm: ghi là "
+                                                   f"“{dated}” theo năm của kế hoạch, hãy kiểm tra")
     return ReadTimeframe({"loai": "khac", "van_ban": value}, None,
                          f"không đọc được thời gian “{value}”: tạm ghi dạng tự do (loai: khac)")
 

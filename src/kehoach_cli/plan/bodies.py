@@ -147,6 +147,7 @@ class Registry:
         self.by_code: dict[str, Body] = {}
         self._groups: dict[str, list[str]] = {}  # member -> its direct groups
         self._spellings: list[tuple[Body, str, str]] = []  # body, folded, compact
+        self._exact: dict[str, list[Body]] | None = None  # built on first `exact`
         self._members: dict[str, frozenset[str]] = {}
         for body in bodies:
             self.by_code.setdefault(body.ma, body)
@@ -155,6 +156,22 @@ class Registry:
                 self._spellings.append((body, folded, _compact(folded)))
             for member in body.thanh_vien:
                 self._groups.setdefault(member, []).append(body.ma)
+
+    def exact(self, text: str) -> list[Body]:
+        """The bodies whose code, name or alias is `text` exactly (folded, or letters and
+        digits alone): `match`'s first tier, by lookup rather than by scanning every name."""
+        if self._exact is None:
+            index: dict[str, list[Body]] = {}
+            for body, folded, squeezed in self._spellings:
+                for key in (folded, "\0" + squeezed):
+                    bucket = index.setdefault(key, [])
+                    if body not in bucket:
+                        bucket.append(body)
+            self._exact = index
+        query = _fold(text)
+        found = list(self._exact.get(query, []))
+        found += [b for b in self._exact.get("\0" + _compact(query), []) if b not in found]
+        return found
 
     def get(self, code: str) -> Body | None:
         """The body with this exact code, if any."""

@@ -100,10 +100,18 @@ class GitFailed(Exception):
         self.run = run
 
 
+_DENIED = ("authentication failed", "could not read username", "could not read password",
+           "permission denied (publickey", "access denied", "error: 403", "terminal prompts disabled")
 _OFFLINE = ("could not resolve host", "unable to access", "could not read from remote",
             "connection timed out", "connection refused", "network is unreachable",
             "does not appear to be a git repository", "no such file or directory",
             "repository not found", "timeout", "failed to connect", "permission denied")
+
+
+def is_denied(run: Run) -> bool:
+    """Whether the shared repository refused this machine's login (account or SSH key)."""
+    text = run.err.lower()
+    return any(marker in text for marker in _DENIED)
 
 
 def is_offline(run: Run) -> bool:
@@ -115,4 +123,7 @@ def is_offline(run: Run) -> bool:
 def is_rejected(run: Run) -> bool:
     """Whether a push was refused because the shared repository has work we have not got."""
     text = run.err.lower()
-    return "rejected" in text or "fetch first" in text or "non-fast-forward" in text
+    # The last three: another machine pushing at the same instant holds the shared ref's lock.
+    return any(marker in text for marker in ("rejected", "fetch first", "non-fast-forward",
+                                             "cannot lock ref", "failed to update ref",
+                                             "unable to create"))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kehoach_cli.errors import Conflict, ExitCode, KehoachError, NotFound
-from kehoach_cli.sync.git import GitFailed, is_offline, is_rejected
+from kehoach_cli.sync.git import GitFailed, is_denied, is_offline, is_rejected
 
 if TYPE_CHECKING:
     from kehoach_cli.sync.git import Git, Run
@@ -105,6 +105,13 @@ def _offline(remote: str, committed: bool) -> Offline:
                    "kehoach dong-bo")
 
 
+def _denied(remote: str) -> Offline:
+    return Offline(f"kho chung {remote} không cho máy này đăng nhập (chưa có tài khoản, mật khẩu "
+                   "hay khóa SSH trên máy này, hoặc không có quyền ghi); ghi nhận vẫn an toàn trên "
+                   "máy. Hãy nhờ người phụ trách cài quyền truy cập kho chung, rồi chạy lại "
+                   "kehoach dong-bo")
+
+
 def _commit_local(git: Git, name: str) -> int | None:
     """Commit the plans folder; returns the records committed, None when nothing changed."""
     git.run("add", "-A", "--", PLANS)
@@ -125,6 +132,8 @@ def _integrate(git: Git, remote: str, branch: str, result: SyncResult,
     """Fetch and merge the shared branch; False when the shared repository has no branch yet."""
     fetched = git.run("fetch", "-q", REMOTE, check=False)
     if not fetched.ok:
+        if is_denied(fetched):
+            raise _denied(remote)
         if is_offline(fetched):
             raise _offline(remote, result.committed)
         raise GitFailed(fetched)
@@ -188,6 +197,8 @@ def _push(git: Git, remote: str, branch: str, result: SyncResult, take_shared: b
             # Someone pushed between our fetch and our push: integrate their work, try again.
             _integrate(git, remote, branch, result, take_shared)
             continue
+        if is_denied(pushed):
+            raise _denied(remote)
         if is_offline(pushed):
             raise _offline(remote, result.committed)
         raise GitFailed(pushed)
@@ -287,6 +298,8 @@ def join_shared(git: Git, source: str, name: str) -> SyncResult:
     fetched = git.run("fetch", "-q", REMOTE, check=False)
     if not fetched.ok:
         _undo_join(git)
+        if is_denied(fetched):
+            raise _denied(remote)
         if is_offline(fetched):
             raise Offline(f"không mở được kho chung {remote}: kiểm tra đường dẫn (ổ chia sẻ, USB đã "
                           "cắm chưa) hoặc mạng, rồi chạy lại lệnh")
