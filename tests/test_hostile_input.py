@@ -389,4 +389,4 @@ def test_excel_export_keeps_notes_as_text(workspace: Path, cli: Runner) -> None:
 
     cells = [cell for sheet in load_workbook(workspace / "bc.xlsx") for row in sheet.iter_rows()
              for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
-    assert cells and all(cell.data_type == "s" and "\x1b" not in cell.value for cell in cells)
+    assert cells and all(cell.data_type == "s" and "\x1b" not in str(cell.value) for cell in cells)

@@ -257,3 +257,20 @@ def test_excel_counts_keep_their_own_format(noted: Path, cli: Runner) -> None:
     total = row[header.index("Tổng số nhiệm vụ")]
     assert total.alignment.vertical == "top" and not total.alignment.wrap_text
     assert row[header.index("Báo cáo gần nhất")].value is None
+
+
+def test_workspace_makes_the_period_just_closed_the_default(
+        workspace: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEHOACH_HOM_NAY", "20/12/2025")
+    (workspace / "plans" / "kehoach.toml").write_text('chot = "nd09"\nky_dau_ky = "vua-xong"\n',
+                                                      encoding="utf-8")
+    result = cli("report")
+    assert result.code == 0, result.err
+    # 20/12/2025 is in the first days of quý I/2026 (ND 09: from 15/12/2025)
+    assert result.out.startswith("Báo cáo quý IV/2025: từ ngày 15/09/2025 đến ngày 14/12/2025")
+    assert "kỳ đang chạy là quý I/2026 (từ ngày 15/12/2025 đến ngày 14/03/2026): --ky quy" in result.err
+    # an explicit --ky is taken as written
+    assert cli("report", "--ky", "quy").out.startswith("Báo cáo quý I/2026")
+    (workspace / "plans" / "kehoach.toml").write_text('ky_dau_ky = "truoc"\n', encoding="utf-8")
+    refused = cli("report")
+    assert refused.code != 0 and "ky_dau_ky = “truoc” không hợp lệ" in refused.err

@@ -107,6 +107,7 @@ def test_show_markdown_and_csv(workspace: Path, cli: Runner) -> None:
     ("9.9", 3, "Lỗi: không có nhiệm vụ “9.9”; các nhiệm vụ hiện có: 1.1, 1.2, 2.1, 2.2, 3.1, "
      "3.2, 3.3, 4, 5.1, 5.2, 5.3\n"),
     ("3.4", 3, "Lỗi: không có nhiệm vụ “3.4”; có phải ý là: 3.3, 3.2, 3.1?\n"),
+    ("3", 3, "Lỗi: không có nhiệm vụ “3”; mục 3 gồm các nhiệm vụ: 3.1, 3.2, 3.3\n"),
     ("kh1:3.2", 3, "Lỗi: không có kế hoạch “kh1”; các kế hoạch hiện có: kh160\n"),
 ])
 def test_show_unknown_task(workspace: Path, cli: Runner, ref: str, code: int, message: str) -> None:

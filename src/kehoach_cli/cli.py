@@ -72,7 +72,7 @@ _COMMANDS: list[tuple[str, Callable[..., None], str]] = [
     ("sua", log.sua, "Sửa một ghi nhận (bản cũ vẫn được giữ)."),
     ("huy", log.huy, "Hủy một ghi nhận nhầm (bản cũ vẫn được giữ)."),
     ("nhat-ky", nhat_ky.nhat_ky, "Các ghi nhận gần nhất, lọc theo đơn vị, nhiệm vụ, ngày."),
-    ("report", report.report, "Báo cáo định kỳ (tháng, quý, 6 tháng, năm); xuất Word."),
+    ("report", report.report, "Báo cáo định kỳ (tháng, quý, 6 tháng, 9 tháng, năm); xuất Word, Excel."),
     ("phieu", phieu.phieu, "Lập phiếu báo cáo Excel cho đơn vị điền và gửi lại."),
     ("nhap-phieu", nhap_phieu.nhap_phieu, "Nhập phiếu báo cáo Excel đã điền vào nhật ký."),
     ("dong-bo", dong_bo.dong_bo, "Đồng bộ kế hoạch và nhật ký với các máy khác (qua git)."),

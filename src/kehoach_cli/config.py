@@ -6,7 +6,8 @@ Two kinds of setting, kept in two places:
   the shared workspace file refuses it, so one person's name is never stamped on the notes
   of everyone who pulls the workspace;
 - shared settings (`chot`; `noi_nhan_bao_cao`, the recipients of a report going up, one a
-  line in a TOML multi-line string) may live in the workspace file `kehoach.toml` in the plans folder
+  line in a TOML multi-line string; `ky_dau_ky`, which period a report made in the first
+  days of a period means) may live in the workspace file `kehoach.toml` in the plans folder
   (shared through git), which then beats the person's file.
 The environment (KEHOACH_NGUOI_GHI, KEHOACH_DON_VI, KEHOACH_CHOT) beats both.
 """
@@ -30,7 +31,7 @@ from kehoach_cli.text import first_unsafe, unsafe_reason
 WORKSPACE_FILE = "kehoach.toml"
 USER_FILE = "config.toml"
 PERSON_KEYS = ("nguoi_ghi", "don_vi")
-SHARED_KEYS = ("chot", "noi_nhan_bao_cao")
+SHARED_KEYS = ("chot", "noi_nhan_bao_cao", "ky_dau_ky")
 _ALL_KEYS = PERSON_KEYS + SHARED_KEYS
 _CHOT_VALUES = ", ".join(f"“{c.value}”" for c in Convention)
 
@@ -49,6 +50,9 @@ class Settings:
     don_vi_from: str | None = None  # where `don_vi` came from, for messages
     # Recipients of a report going up (`report --xuat`), one a line; empty: the default.
     noi_nhan_bao_cao: tuple[str, ...] = ()
+    # In the first days of a period, `report` without an explicit --ky reports the period
+    # just closed ("vua-xong") instead of the one just begun ("hien-tai", the default).
+    ky_dau_ky: str = "hien-tai"
 
 
 def user_config_dir() -> Path:
@@ -138,12 +142,17 @@ def _read(path: Path, allowed: tuple[str, ...]) -> dict[str, str]:
         out[key] = value.strip()
     if "chot" in out:
         _convention(out["chot"], f"{path}: chot")
+    if out.get("ky_dau_ky", "hien-tai") not in ("hien-tai", "vua-xong"):
+        raise KehoachError(f"{path}: ky_dau_ky = “{out['ky_dau_ky']}” không hợp lệ: dùng "
+                           "“hien-tai” (kỳ chứa ngày tính đến) hoặc “vua-xong” (những ngày đầu "
+                           "kỳ thì báo cáo kỳ vừa kết thúc)")
     return out
 
 
 def _example(key: str) -> str:
     return {"nguoi_ghi": '"Nguyễn Văn A"', "don_vi": '"MTTQ"', "chot": '"nd09"',
-            "noi_nhan_bao_cao": '"""\nBan Thường vụ Thành ủy (b/c),\nLưu Văn phòng Đảng ủy."""'}[key]
+            "noi_nhan_bao_cao": '"""\nBan Thường vụ Thành ủy (b/c),\nLưu Văn phòng Đảng ủy."""',
+            "ky_dau_ky": '"vua-xong"'}[key]
 
 
 def _convention(text: str, where: str) -> Convention:
@@ -187,7 +196,8 @@ def load_settings(plans_dir: Path | None = None) -> Settings:
             raise KehoachError(f"{key} (theo {source[key]}) {unsafe_reason(bad)}")
     return Settings(nguoi_ghi=merged.get("nguoi_ghi") or _default_user(), chot=chot,
                     don_vi=merged.get("don_vi"), don_vi_from=source.get("don_vi"),
-                    noi_nhan_bao_cao=_lines(merged.get("noi_nhan_bao_cao", "")))
+                    noi_nhan_bao_cao=_lines(merged.get("noi_nhan_bao_cao", "")),
+                    ky_dau_ky=merged.get("ky_dau_ky", "hien-tai"))
 
 
 def _lines(text: str) -> tuple[str, ...]:

@@ -134,8 +134,9 @@ def containing(kind: Kind, day: date, convention: Convention = Convention.LICH) 
 _ROMAN_TO_INT = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _YEAR = r"(?:/|\s+nam\s+|\s+|-)?(\d{4})"
 _PATTERNS: list[tuple[re.Pattern[str], Kind]] = [
-    (re.compile(r"^(?:quy\s*|q)(iv|iii|ii|i|[1-4])" + _YEAR + "?$"), Kind.QUY),
-    (re.compile(r"^(\d{4})\s*-?\s*q([1-4])$"), Kind.QUY),
+    # Any number is read as a quarter so that "quý 5/2025" is told the range, not the forms.
+    (re.compile(r"^(?:quy\s*|q)(iv|iii|ii|i|\d{1,2})" + _YEAR + "?$"), Kind.QUY),
+    (re.compile(r"^(\d{4})\s*-?\s*q(\d{1,2})$"), Kind.QUY),
     (re.compile(r"^thang\s*(\d{1,2})" + _YEAR + "?$"), Kind.THANG),
     (re.compile(r"^(\d{1,2})/(\d{4})$"), Kind.THANG),
     (re.compile(r"^(\d{4})-(\d{1,2})$"), Kind.THANG),
@@ -179,6 +180,8 @@ def parse_period(text: str, default_year: int | None = None) -> Period:
             year = int(year_text)
         if kind is Kind.THANG and not 1 <= index <= 12:
             raise PeriodError(f"kỳ “{text}”: tháng phải từ 1 đến 12")
+        if kind is Kind.QUY and not 1 <= index <= 4:
+            raise PeriodError(f"kỳ “{text}”: quý phải từ I đến IV (1 đến 4)")
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise PeriodError(f"kỳ “{text}”: năm phải từ {MIN_YEAR} đến {MAX_YEAR}")
         return Period(kind, year, index)

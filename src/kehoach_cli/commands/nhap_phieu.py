@@ -46,6 +46,12 @@ def nhap_phieu(
     from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.problems import shown_path
 
+    missing = [path for path in tep if not path.exists()]
+    if missing:
+        from kehoach_cli.errors import NotFound
+
+        raise NotFound(f"không tìm thấy tệp {', '.join(str(m) for m in missing)}: hãy kiểm tra "
+                       "tên và thư mục của phiếu")
     workspace = Workspace.load(ke_hoach)
     settings = load_settings(workspace.plans[0].path.parent)
     today = clock.today()

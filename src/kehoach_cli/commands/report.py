@@ -105,6 +105,7 @@ def report(
     import sys
 
     from kehoach_cli import clock
+    from kehoach_cli.config import load_settings
     from kehoach_cli.dates import format_date, option_date
     from kehoach_cli.errors import KehoachError
     from kehoach_cli.periods import just_begun, previous_option
@@ -124,6 +125,10 @@ def report(
                            "đã qua")
     span = period_span(workspace, as_of, ky, tu, den, chot)
     closed = just_begun(ky, span, as_of)
+    settings = load_settings(workspace.plans[0].path.parent)
+    begun: Span | None = None
+    if closed is not None and ky is None and settings.ky_dau_ky == "vua-xong":
+        begun, span, closed = span, closed, None  # the workspace says: the period just closed
     source = JournalSource()
     result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
     grouping = Grouping(nhom.value)
@@ -132,10 +137,8 @@ def report(
 
         write_xlsx(result, xuat, overwrite=ghi_de)
     elif xuat is not None:
-        from kehoach_cli.config import load_settings
         from kehoach_cli.render.docx_report import write_docx
 
-        settings = load_settings(workspace.plans[0].path.parent)
         write_docx(result, xuat, overwrite=ghi_de, recipients=settings.noi_nhan_bao_cao)
     _emit(result, dinh_dang, grouping, bang)
     if closed is not None and span.period is not None:
@@ -143,6 +146,10 @@ def report(
               f"{span.label} ({span.dates_text()}); kỳ vừa kết thúc là {closed.label} "
               f"({closed.dates_text()}): báo cáo kỳ đó bằng --ky "
               f"{previous_option(span.period.kind)}", file=sys.stderr)
+    if begun is not None and begun.period is not None:
+        print(f"Lưu ý: báo cáo {span.label}, kỳ vừa kết thúc (ky_dau_ky = “vua-xong” trong "
+              f"kehoach.toml); kỳ đang chạy là {begun.label} ({begun.dates_text()}): --ky "
+              f"{begun.period.kind.value}", file=sys.stderr)
     if xuat is not None:
         for entry in result.unaccented:
             print(f"Cảnh báo: ghi nhận {entry.id} (nhiệm vụ {entry.ma}, {entry.don_vi}, "
