@@ -251,10 +251,15 @@ class _Track:
 def _combine(code: str, role: Role, leaves: tuple[str, ...], via: str | None,
              tracks: dict[str, _Track]) -> Part:
     """A body's part from its leaves' (its own, for a body that is not a group)."""
+    members = leaves if leaves != (code,) else ()
+    if len(leaves) == 1:  # most parts: the rule below, for one leaf, without the lists
+        track = tracks[leaves[0]]
+        status = track.current()
+        done_on = track.done_on if status is Status.HOAN_THANH else None
+        return Part(code, role, status, done_on, track.notes, members, via)
     states = [tracks[leaf] for leaf in leaves]
     statuses = [t.current() for t in states]
     notes = sum(t.notes for t in states)
-    members = leaves if leaves != (code,) else ()
     if all(s is Status.HOAN_THANH for s in statuses):
         done = max((t.done_on for t in states if t.done_on is not None), default=None)
         return Part(code, role, Status.HOAN_THANH, done, notes, members, via)
