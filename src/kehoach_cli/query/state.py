@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from kehoach_cli.journal.entry import Entry
@@ -163,6 +164,8 @@ class _Shape(NamedTuple):
 # Kinds with one deadline (a date, the end of a period or of a range), not recurring ones.
 _ONE_DEADLINE = (TimeframeKind.HAN, TimeframeKind.KY, TimeframeKind.KHOANG)
 _IMPLEMENTING = tuple((role, role.value) for role in IMPLEMENTING_ROLES)
+# The three lists of codes in one C call (`_shape` runs once per task assessed).
+_assigned_lists = attrgetter(*(name for _, name in _IMPLEMENTING))
 _SHAPES: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], ...], _Shape]]] = {}
 
 
@@ -188,7 +191,7 @@ def _leaves(code: str, registry: Registry) -> tuple[str, ...]:
 
 
 def _shape(task: Task, registry: Registry) -> _Shape:
-    assigned = tuple(tuple(getattr(task, name)) for _, name in _IMPLEMENTING)
+    assigned = tuple(map(tuple, _assigned_lists(task)))
     held = _SHAPES.get(id(registry))
     if held is None or held[0] is not registry:
         held = _SHAPES[id(registry)] = (registry, {})
