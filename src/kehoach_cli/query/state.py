@@ -285,7 +285,9 @@ def assess(task: Task, registry: Registry, history: Sequence[Entry], at: date) -
     happened (then of recording), retracted ones already left out; notes after `at` are
     ignored."""
     timeframe = task.thoi_gian
-    relevant = [e for e in history if e.ngay <= at]
+    relevant: Sequence[Entry] = history
+    if history and history[-1].ngay > at:  # in day order: only then are some notes later
+        relevant = [e for e in history if e.ngay <= at]
     deadline: date | None = None
     if timeframe is not None:
         if timeframe.loai in _ONE_DEADLINE:
