@@ -355,6 +355,29 @@ class Doc:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self.page(section, landscape=True)
         section.different_first_page_header_footer = False
+        self._shrink(self.doc.paragraphs[-1])
+
+    @staticmethod
+    def _shrink(paragraph: Any) -> None:
+        """Make the empty paragraph that ends a section (it holds the section break) one
+        point high: on a full page it would spill over alone and leave a blank page."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        fmt = paragraph.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing = Pt(1)
+        ppr = paragraph._p.get_or_add_pPr()
+        rpr = OxmlElement("w:rPr")  # the paragraph mark's font: it sets the line's height
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "2")  # half-points
+        rpr.append(size)
+        sect = ppr.find(qn("w:sectPr"))
+        if sect is not None:  # the schema puts the mark's rPr before sectPr
+            sect.addprevious(rpr)
+        else:
+            ppr.append(rpr)
 
 
 def set_widths(table: Any, widths_mm: list[float]) -> None:
