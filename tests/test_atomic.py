@@ -53,3 +53,42 @@ def test_crash_halfway_leaves_old_file_and_no_temp(tmp_path: Path) -> None:
     assert caught.value.exit_code == ExitCode.IO
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.docx"]
+
+
+def test_temp_files_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    target = tmp_path / "bao-cao.docx"
+    stale = tmp_path / ".bao-cao.docx.abc123.tmp"  # left by `kill -9` an hour ago
+    fresh = tmp_path / ".bao-cao.docx.def456.tmp"  # another writer's, still at work
+    other = tmp_path / ".khac.docx.ghi789.tmp"  # another target's: not ours to remove
+    for path in (stale, fresh, other):
+        path.write_bytes("dở".encode())
+    old = time.time() - atomic.STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    atomic.write_text(target, "mới\n", overwrite=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [target.name, fresh.name, other.name])
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temp(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    target = tmp_path / "kh.yaml"
+    target.write_text("cũ\n", encoding="utf-8")
+    real_write = os.write
+
+    def full(fd: int, data: Any) -> int:
+        real_write(fd, bytes(data[:3]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(KehoachError, match=r"kh.yaml: không ghi được \(ổ đĩa đã đầy\)"):
+        atomic.write_text(target, "mới và dài hơn\n", overwrite=True)
+    monkeypatch.undo()
+    assert target.read_text(encoding="utf-8") == "cũ\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kh.yaml"]

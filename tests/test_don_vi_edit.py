@@ -102,7 +102,7 @@ def test_nhom_adds_and_removes_members(workspace: Path, cli: Runner) -> None:
 @pytest.mark.parametrize("args,code,message", [
     (["them", "MTTQ", "Mặt trận"], 5, "đã có đơn vị mã “MTTQ”"),
     (["them", "MT", "Mặt trận Tổ quốc"], 1, "tên “Mặt trận Tổ quốc” đã dùng cho đơn vị “MTTQ”"),
-    (["sua", "XX", "--ten", "Gì đó"], 3, "không có đơn vị mã “XX”"),
+    (["sua", "XX", "--ten", "Gì đó"], 3, "không có đơn vị “XX” trong danh mục"),
     (["gop", "MTTQ", "MTTQ"], 2, "không có gì để gộp"),
     (["nhom", "CT-XH", "--them", "CT-XH"], 2, "không thể là thành viên của chính nó"),
     (["nhom", "CT-XH", "--bot", "UBND"], 3, "UBND không phải thành viên của nhóm CT-XH"),
@@ -135,3 +135,42 @@ def test_several_plans_ask_which(workspace: Path, cli: Runner) -> None:
     result = cli("don-vi", "them", "HNCT", "Hội Người cao tuổi", "-k", "plans/khac.yaml")
     assert result.code == 0, result.err
     assert "HNCT" not in _plan(workspace).read_text(encoding="utf-8")
+
+
+def test_a_windows_saved_plan_keeps_its_bom_and_crlf(workspace: Path, cli: Runner) -> None:
+    path = _plan(workspace)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = cli("don-vi", "them", "CĐ", "Công đoàn cơ sở phường")
+    assert result.code == 0, result.err
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.count(b"\n") == raw.count(b"\r\n")  # every line still ends in CRLF
+    assert "Công đoàn cơ sở phường" in raw.decode("utf-8-sig")
+    assert cli("check").code == 0
+
+
+@pytest.mark.parametrize("typed", ["mat tran", "Mặt trận Tổ quốc", "mttq"])
+def test_bodies_named_as_people_type_them(workspace: Path, cli: Runner, typed: str) -> None:
+    result = cli("don-vi", "sua", typed, "--ten-khac", "UBMTTQVN")
+    assert result.code == 0, result.err
+    assert "UBMTTQVN" in _body(workspace, "MTTQ")["ten_khac"]
+
+
+def test_an_unknown_name_gets_a_suggestion(workspace: Path, cli: Runner) -> None:
+    result = cli("don-vi", "nhom", "CT-XH", "--bot", "hoi nong dn")
+    assert result.code == 3
+    assert "HND" in result.err
+
+
+def test_an_edit_that_changes_nothing_says_so(workspace: Path, cli: Runner) -> None:
+    before = _plan(workspace).read_bytes()
+    result = cli("don-vi", "sua", "MTTQ")
+    assert result.code == 0
+    assert "không có gì thay đổi" in result.out + result.err
+    assert _plan(workspace).read_bytes() == before
+
+
+def test_merging_a_group_into_a_body_warns_it_becomes_a_group(workspace: Path, cli: Runner) -> None:
+    result = cli("don-vi", "gop", "CT-XH", "MTTQ")
+    assert result.code == 0, result.err
+    assert "MTTQ nay là một nhóm" in result.err

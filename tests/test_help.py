@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import typer
@@ -55,7 +56,7 @@ def test_usage_errors_are_vietnamese(cli: Runner) -> None:
     assert result.err.startswith("Lỗi: không có tùy chọn --khong-co")
     result = cli("lis")
     assert result.code == 2
-    assert "Không có lệnh 'lis'" in result.err
+    assert "không có lệnh “lis”" in result.err
 
 
 def test_number_option_errors_are_vietnamese(cli: Runner) -> None:
@@ -64,3 +65,15 @@ def test_number_option_errors_are_vietnamese(cli: Runner) -> None:
         assert result.code == 2
         assert result.err.startswith("Lỗi: giá trị không hợp lệ cho '--so-dong'"), result.err
         assert " is not " not in result.err and "range" not in result.err, result.err
+
+
+def test_sua_help_says_it_keeps_what_is_not_given(cli: Runner) -> None:
+    shown = cli("sua", "--help").out
+    assert "giữ ngày cũ" in shown and "giữ đơn vị cũ" in shown
+    assert "mặc định hôm nay" not in shown
+
+
+def test_unknown_option_suggestion_is_vietnamese(workspace: Path, cli: Runner) -> None:
+    result = cli("report", "--bogus")
+    assert result.code == 2
+    assert "Possible" not in result.err and "không có tùy chọn --bogus" in result.err

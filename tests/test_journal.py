@@ -337,30 +337,36 @@ def test_append_to_a_100000_entry_sidecar_reads_at_most_one_byte(
     assert len(read.entries) == 100_001 and read.problems == []
 
 
-def test_a_write_that_fails_halfway_leaves_earlier_lines_whole(
-    plan: LoadedPlan, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("fault", ["half then ENOSPC", "no progress"])
+def test_a_write_that_fails_halfway_is_undone(
+    plan: LoadedPlan, monkeypatch: pytest.MonkeyPatch, fault: str,
 ) -> None:
     path = journal.append_entry(plan, make("a000000000"))
+    before = path.read_bytes()
     real_write = os.write
 
-    def half_then_fail(fd: int, data: Any) -> int:
+    def failing(fd: int, data: Any) -> int:
+        if fault == "no progress":
+            return 0
         real_write(fd, bytes(data[: len(data) // 2]))
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "write", half_then_fail)
+    monkeypatch.setattr(os, "write", failing)
     from kehoach_cli.errors import KehoachError
 
-    with pytest.raises(KehoachError, match="không ghi được"):
+    with pytest.raises(KehoachError, match=r"không ghi được nhật ký \(ổ đĩa đã đầy\)"):
         journal.append_entry(plan, make("b000000000"))
     monkeypatch.undo()
+    assert path.read_bytes() == before  # cut back: no half record for every later read
     read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000"]
-    assert [p.line for p in read.problems] == [2]
+    assert read.problems == []
     journal.append_entry(plan, make("c000000000"))
     read = journal_read.read_journal(plan)
     assert [e.id for e in read.entries] == ["a000000000", "c000000000"]
-    assert [p.line for p in read.problems] == [2]
-    assert path.read_bytes().count(b"\n") == 3
+    assert read.problems == []
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        ".gitattributes", ".gitignore", ".lock", path.name]
 
 
 def test_a_held_lock_times_out_with_a_message(

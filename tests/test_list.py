@@ -213,14 +213,13 @@ def _replace_task_53(workspace: Path, yaml_value: str) -> None:
 
 
 def _plant_markup(workspace: Path) -> None:
-    _replace_task_53(workspace, '"[bold]Phát huy[/bold] vai trò \\x1b[31mnòng cốt\\x1b[0m ở khu dân cư."')
+    _replace_task_53(workspace, '"[bold]Phát huy[/bold] vai trò [red]nòng cốt[/red] ở khu dân cư."')
 
 
-def test_markup_and_escapes_printed_literally(workspace: Path, cli: Runner) -> None:
+def test_markup_printed_literally(workspace: Path, cli: Runner) -> None:
     _plant_markup(workspace)
     out = cli("list", "--don-vi", "MTTQ", "--muc", "5").out
-    assert "[bold]Phát huy[/bold] vai trò \\x1b[31mnòng cốt\\x1b[0m ở khu dân cư." in out
-    assert "\x1b" not in out
+    assert "[bold]Phát huy[/bold] vai trò [red]nòng cốt[/red] ở khu dân cư." in out
 
 
 def test_markup_literal_on_a_terminal(workspace: Path, cli: Runner,
@@ -230,9 +229,21 @@ def test_markup_literal_on_a_terminal(workspace: Path, cli: Runner,
     monkeypatch.setenv("COLUMNS", "300")
     out = cli("list", "--don-vi", "MTTQ", "--muc", "5").out
     assert "Nhiệm vụ của MTTQ (Ủy ban Mặt trận Tổ quốc Việt Nam phường): 3" in out
-    assert "[bold]Phát huy[/bold]" in out
-    assert "\\x1b[31mnòng cốt\\x1b[0m" in out
-    assert "\x1b[31m" not in out  # the plan's escape is never sent to the terminal
+    assert "[bold]Phát huy[/bold] vai trò [red]nòng cốt[/red]" in out
+
+
+@pytest.mark.parametrize(("escape", "code"), [("\\x1b[31m", "điều khiển U+001B"),
+                                              ("\\u202e", "đảo chiều chữ U+202E"),
+                                              ("\\x9b2J", "điều khiển U+009B")])
+def test_escapes_in_plan_text_are_refused(workspace: Path, cli: Runner, escape: str,
+                                          code: str) -> None:
+    _replace_task_53(workspace, f'"Phát huy vai trò {escape}nòng cốt ở khu dân cư."')
+    result = cli("list")
+    assert result.code == 1
+    assert (f"plans/kh160.yaml:332:19: noi_dung[5].nhiem_vu[5.3].noi_dung: văn bản có ký tự "
+            f"{code} ở vị trí 18") in result.err
+    assert not re.search("[\x1b\x9b\u202e]", result.err + result.out)
+    assert cli("check").code == 1
 
 
 def test_terminal_table_wraps_to_width(workspace: Path, cli: Runner,

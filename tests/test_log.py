@@ -178,7 +178,7 @@ BAD_INPUTS = [
     (["3.2", "a" * 10_001, "-u", "MTTQ"], 2, "dài 10.001 ký tự, quá giới hạn 10.000"),
     (["3.2", "đỏ\x1b[31m", "-u", "MTTQ"], 2, "ký tự điều khiển U+001B ở vị trí 3"),
     (["3.2", "a\x00b", "-u", "MTTQ"], 2, "ký tự điều khiển U+0000"),
-    (["3.2", "a\u202eb", "-u", "MTTQ"], 2, "ký tự điều khiển U+202E"),
+    (["3.2", "a\u202eb", "-u", "MTTQ"], 2, "ký tự đảo chiều chữ U+202E"),
     (["3.2", "x", "-u", "Hội Người cao tuổi"], 3, "không có đơn vị “Hội Người cao tuổi”"),
     (["3.2", "x", "-u", "KDV"], 3, "đơn vị KDV (Khối Dân vận Đảng ủy) không có vai trò trong "
      "nhiệm vụ 3.2"),

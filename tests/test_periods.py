@@ -170,7 +170,9 @@ def test_default_is_the_current_quarter() -> None:
     ("kwargs", "message"),
     [
         ({"ky": "tuần này"}, "không đọc được kỳ “tuần này”"),
-        ({"ky": "quý 5/2025"}, "hãy viết như quý III/2025"),
+        ({"ky": "quý 5/2025"}, "quý phải từ I đến IV"),
+        ({"ky": "Q0/2025"}, "quý phải từ I đến IV"),
+        ({"ky": "2025-Q7"}, "quý phải từ I đến IV"),
         ({"ky": "13/2025"}, "tháng phải từ 1 đến 12"),
         ({"ky": "quy", "tu": date(2025, 1, 1)}, "không dùng cả hai"),
         ({"ky": None, "den": date(2025, 1, 1)}, "--den cần đi kèm --tu"),

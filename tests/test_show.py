@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,7 @@ def test_show_markdown_and_csv(workspace: Path, cli: Runner) -> None:
     ("9.9", 3, "Lỗi: không có nhiệm vụ “9.9”; các nhiệm vụ hiện có: 1.1, 1.2, 2.1, 2.2, 3.1, "
      "3.2, 3.3, 4, 5.1, 5.2, 5.3\n"),
     ("3.4", 3, "Lỗi: không có nhiệm vụ “3.4”; có phải ý là: 3.3, 3.2, 3.1?\n"),
+    ("3", 3, "Lỗi: không có nhiệm vụ “3”; mục 3 gồm các nhiệm vụ: 3.1, 3.2, 3.3\n"),
     ("kh1:3.2", 3, "Lỗi: không có kế hoạch “kh1”; các kế hoạch hiện có: kh160\n"),
 ])
 def test_show_unknown_task(workspace: Path, cli: Runner, ref: str, code: int, message: str) -> None:
@@ -128,17 +130,26 @@ def _plant(workspace: Path) -> None:
     text = plan.read_text(encoding="utf-8")
     old = ("        noi_dung: >-\n"
            "          Phát huy vai trò lực lượng nòng cốt và người có uy tín trong cộng đồng dân cư.")
-    new = ('        noi_dung: "[bold]Phát huy[/bold] \\x1b[31mnòng cốt\\x1b[0m"\n'
-           '        ghi_chu: "[red]chú ý[/red] \\x1b]8;;http://x\\x07liên kết"')
+    new = ('        noi_dung: "[bold]Phát huy[/bold] [blue]nòng cốt[/blue]"\n'
+           '        ghi_chu: "[red]chú ý[/red] liên kết"')
     plan.write_text(text.replace(old, new), encoding="utf-8")
+    # A hand-edited note: the journal is read whatever it holds, so it is made safe on output.
+    _write_journal(workspace, [
+        '{"id": "aaaa000009", "ma": "5.3", "ngay": "2025-11-03", "don_vi": "MTTQ", '
+        '"noi_dung": "\\u001b[31mđỏ\\u001b]8;;http://x\\u0007 \\u202eđảo\\u009b2J", '
+        '"nguoi_ghi": "Người kiểm thử", "ghi_luc": "2025-11-03T09:00:00.000+07:00"}'])
 
 
 def test_show_prints_plan_text_literally(workspace: Path, cli: Runner) -> None:
     _plant(workspace)
     out = cli("show", "5.3").out
-    assert "Nội dung: [bold]Phát huy[/bold] \\x1b[31mnòng cốt\\x1b[0m\n" in out
-    assert "Ghi chú: [red]chú ý[/red] \\x1b]8;;http://x\\x07liên kết\n" in out
-    assert "\x1b" not in out and "\x07" not in out
+    assert "Nội dung: [bold]Phát huy[/bold] [blue]nòng cốt[/blue]\n" in out
+    assert "Ghi chú: [red]chú ý[/red] liên kết\n" in out
+    assert "\\x1b[31mđỏ\\x1b]8;;http://x\\x07 \\u202eđảo\\x9b2J" in out
+    assert not re.search("[\x1b\x07\x9b\u202e]", out)
+    data = cli("show", "5.3", "-d", "json").out
+    assert not re.search("[\x1b\x07\x9b\u202e]", data)
+    assert json.loads(data)["lich_su"][0]["noi_dung"] == "\x1b[31mđỏ\x1b]8;;http://x\x07 \u202eđảo\x9b2J"
 
 
 def test_show_on_a_terminal_is_literal_and_wrapped(workspace: Path, cli: Runner,
@@ -147,9 +158,10 @@ def test_show_on_a_terminal_is_literal_and_wrapped(workspace: Path, cli: Runner,
     monkeypatch.setenv("TTY_COMPATIBLE", "1")
     monkeypatch.setenv("COLUMNS", "200")
     out = cli("show", "5.3").out
-    assert "[bold]Phát huy[/bold] \\x1b[31mnòng cốt\\x1b[0m" in out
+    assert "[bold]Phát huy[/bold] [blue]nòng cốt[/blue]" in out
     assert "[red]chú ý[/red]" in out
-    assert "\x1b[31m" not in out and "\x07" not in out
+    assert "\\x1b[31mđỏ" in out
+    assert "\x1b[31m" not in out and "\x07" not in out and "\u202e" not in out
 
 
 def test_show_real_process(workspace: Path) -> None:

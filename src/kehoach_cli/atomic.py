@@ -1,19 +1,32 @@
 """Writing a whole file so that a crash or a second writer can never leave it torn.
 
-The content goes to a temporary file in the target's folder, is flushed to disk, and is
-then put in place in one step: `os.replace` when overwriting is allowed, else a hard link,
-which fails if another process created the target meanwhile (no check-then-write race).
+The content is first made in memory (a plan or a report is tens of kilobytes), so a writer
+such as python-docx's ZipFile never sees a full disk half way: there is nothing left to
+close, and no `ZipFile.__del__` traceback after the message. It then goes to a hidden
+temporary file in the target's folder, is flushed to disk, and is put in place in one step:
+`os.replace` when overwriting is allowed, else a hard link, which fails if another process
+created the target meanwhile (no check-then-write race). A target that is a symbolic link
+is refused, never written through. Temporary files left by a killed process (`kill -9`,
+power cut) are removed by the next write to the same target.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from kehoach_cli.errors import Conflict, ExitCode, KehoachError, os_reason
+from kehoach_cli.safe_fs import refuse_link, write_all
+
+TEMP_SUFFIX = ".tmp"
+STALE_SECONDS = 3600  # a temp file older than this belongs to a writer that died
 
 
 def _exists_message(target: Path) -> str:
@@ -26,32 +39,76 @@ def _umask() -> int:
     return mask
 
 
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def _hide(path: Path) -> None:
+    """Mark a temp file hidden on Windows, where a leading dot does not hide it."""
+    if sys.platform != "win32":
+        return
+    import ctypes
+
+    hidden = 0x2  # FILE_ATTRIBUTE_HIDDEN
+    ctypes.windll.kernel32.SetFileAttributesW(str(path), hidden)
+
+
+def _remove_stale(folder: Path, target: Path) -> None:
+    """Remove temp files of this target that a killed writer left behind."""
+    prefix = _temp_prefix(target)
+    limit = time.time() - STALE_SECONDS
+    try:
+        with os.scandir(folder) as items:
+            stale = [item.path for item in items
+                     if item.name.startswith(prefix) and item.name.endswith(TEMP_SUFFIX)
+                     and item.is_file(follow_symlinks=False)
+                     and item.stat(follow_symlinks=False).st_mtime < limit]
+    except OSError:
+        return
+    for path in stale:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+
+
 def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bool,
                private: bool = False, durable: bool = True) -> None:
     """Create (or, with `overwrite`, replace) `target` with what `write` puts in a stream.
 
     `private` keeps the file readable by the user alone (caches); without `durable` the
     data is not forced to disk first (a cache lost in a crash is only rebuilt).
-    Raises `Conflict` when the file exists and `overwrite` is false, `KehoachError` (exit
-    code IO) when the file system refuses; the target is then left as it was, and no
-    temporary file remains.
+    Raises `Conflict` when the file exists and `overwrite` is false, `LinkRefused` when it
+    is a symbolic link, `KehoachError` (exit code IO) when the file system refuses; the
+    target is then left as it was and no temporary file remains.
     """
+    refuse_link(target)
     if target.exists() and not overwrite:
         raise Conflict(_exists_message(target))
-    folder = target.parent if str(target.parent) else Path(".")
+    buffer = io.BytesIO()
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        write(buffer)
+    except OSError as exc:  # a writer that reads something (an image) as it writes
+        raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
+    data = buffer.getvalue()
+    folder = target.parent if str(target.parent) else Path(".")
+    _remove_stale(folder, target)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX,
+                                         dir=folder)
     except OSError as exc:
         raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
     temp = Path(temp_name)
     try:
-        if not private:
-            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; outputs are not
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
+        try:
+            _hide(temp)
+            if not private:
+                os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; outputs are not
+            write_all(fd, data)
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         if overwrite:
             os.replace(temp, target)
         else:
@@ -59,7 +116,8 @@ def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bo
     except OSError as exc:
         raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
     finally:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a temp still open elsewhere (Windows): the
+            temp.unlink(missing_ok=True)    # next write removes it once it is stale
 
 
 def _link_new(temp: Path, target: Path) -> None:

@@ -5,8 +5,11 @@ No file, date or text logic lives here: each command is a thin function in `comm
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import sys
 from collections.abc import Callable
+from typing import Any, TextIO
 
 import typer
 
@@ -25,8 +28,8 @@ from kehoach_cli.commands import (
     show,
 )
 from kehoach_cli.commands import list as list_cmd
-from kehoach_cli.errors import ExitCode, KehoachError
-from kehoach_cli.text import nfc
+from kehoach_cli.errors import ExitCode, KehoachError, os_reason
+from kehoach_cli.text import nfc, printable
 
 app = typer.Typer(
     name="kehoach",
@@ -69,7 +72,7 @@ _COMMANDS: list[tuple[str, Callable[..., None], str]] = [
     ("sua", log.sua, "Sửa một ghi nhận (bản cũ vẫn được giữ)."),
     ("huy", log.huy, "Hủy một ghi nhận nhầm (bản cũ vẫn được giữ)."),
     ("nhat-ky", nhat_ky.nhat_ky, "Các ghi nhận gần nhất, lọc theo đơn vị, nhiệm vụ, ngày."),
-    ("report", report.report, "Báo cáo định kỳ (tháng, quý, 6 tháng, năm); xuất Word."),
+    ("report", report.report, "Báo cáo định kỳ (tháng, quý, 6 tháng, 9 tháng, năm); xuất Word, Excel."),
     ("phieu", phieu.phieu, "Lập phiếu báo cáo Excel cho đơn vị điền và gửi lại."),
     ("nhap-phieu", nhap_phieu.nhap_phieu, "Nhập phiếu báo cáo Excel đã điền vào nhật ký."),
     ("dong-bo", dong_bo.dong_bo, "Đồng bộ kế hoạch và nhật ký với các máy khác (qua git)."),
@@ -93,16 +96,104 @@ def _reconfigure_streams() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")
 
 
+def _open_standard_fds() -> bool:
+    """Put the null device on any of fds 0-2 the caller closed (`kehoach list >&-`); return
+    whether stdout was closed.
+
+    Otherwise the next file opened takes the free number: a journal opened as fd 1 would
+    receive whatever is printed.
+    """
+    import os
+
+    closed_stdout = False
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+            closed_stdout = closed_stdout or fd == 1
+    if closed_stdout or sys.stdout is None:
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        closed_stdout = True
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    return closed_stdout
+
+
+class _SafeStream:
+    """stderr as the boundary writes to it: every message, whoever wrote it, goes through
+    `text.printable`, so a code, a file name or an argument echoed back cannot carry a
+    terminal escape or a bidirectional override to the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _as_typed(arg: str) -> str:
+    """An argument in NFC, unless it names an existing file as typed (a name copied from a
+    Mac is NFD on disk: its NFC form would not be found)."""
+    import os
+
+    normal = nfc(arg)
+    if normal == arg:
+        return arg
+    value = arg.partition("=")[2] if arg.startswith("--") else arg
+    try:
+        return arg if value and os.path.lexists(value) else normal
+    except (ValueError, OSError):  # a name the file system cannot take
+        return normal
+
+
+# EDQUOT (over quota) is not defined on every platform.
+_OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG,
+                  getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _output_failed(exc: OSError) -> bool:
+    """Whether `exc` is stdout refusing a write (a closed pipe, a full disk): file writes of
+    the commands raise their own `KehoachError` naming the file."""
+    return exc.filename is None and exc.errno in _OUTPUT_ERRORS
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit; with the pipe gone that would print a
+    # traceback after the message.
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning user errors into Vietnamese messages and exit codes."""
+    stdout_closed = _open_standard_fds()
+    _reconfigure_streams()
+    stderr = sys.stderr
+    sys.stderr = _SafeStream(stderr)
+    try:
+        if stdout_closed:
+            print("Cảnh báo: đầu ra chuẩn (stdout) đã bị đóng; kết quả không được in ra.",
+                  file=sys.stderr)
+        code = _run([_as_typed(arg) for arg in (sys.argv[1:] if argv is None else argv)])
+    finally:
+        sys.stderr = stderr
+    sys.exit(code)
+
+
+def _run(args: list[str]) -> int:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
-    _reconfigure_streams()
-    args = [nfc(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     i18n.install()
     try:
         with gcpolicy.paused():
             code = app(args=args, prog_name="kehoach", standalone_mode=False)
+        sys.stdout.flush()  # inside the boundary: a full disk or closed pipe shows up here
     except typer.Exit as exc:
         code = exc.exit_code
     except NoArgsIsHelpError as exc:
@@ -118,4 +209,12 @@ def main(argv: list[str] | None = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         print("Đã hủy.", file=sys.stderr)
         code = 130
-    sys.exit(int(code) if isinstance(code, int) else 0)
+    except OSError as exc:
+        if not _output_failed(exc):
+            raise
+        _silence_stdout()
+        if exc.errno == errno.EPIPE:  # `kehoach list | head`: the reader had enough
+            return 141
+        print(f"Lỗi: không ghi được kết quả ra đầu ra chuẩn ({os_reason(exc)})", file=sys.stderr)
+        code = ExitCode.IO
+    return int(code) if isinstance(code, int) else 0

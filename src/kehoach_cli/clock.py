@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 
-from kehoach_cli.dates import DateError, parse_date
-from kehoach_cli.errors import KehoachError
+from kehoach_cli.dates import parse_date
 
 ENV_TODAY = "KEHOACH_HOM_NAY"
 
@@ -20,10 +19,7 @@ def _override() -> date | None:
     text = os.environ.get(ENV_TODAY, "").strip()
     if not text:
         return None
-    try:
-        return parse_date(text)
-    except DateError as exc:
-        raise KehoachError(f"biến môi trường {ENV_TODAY}: {exc}") from None
+    return parse_date(text, f"biến môi trường {ENV_TODAY}")
 
 
 def now() -> datetime:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from pathlib import Path
 
 from kehoach_cli.errors import KehoachError
 from kehoach_cli.periods import Convention
+from kehoach_cli.safe_fs import home
+from kehoach_cli.text import first_unsafe, unsafe_reason
 
 WORKSPACE_FILE = "kehoach.toml"
 USER_FILE = "config.toml"
@@ -53,12 +56,51 @@ class Settings:
 
 
 def user_config_dir() -> Path:
+    """KEHOACH_CONFIG_DIR, else the platform's config folder."""
     override = os.environ.get("KEHOACH_CONFIG_DIR")
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "kehoach"
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kehoach"
+    try:
+        if sys.platform == "win32":
+            return Path(os.environ.get("APPDATA") or home() / "AppData" / "Roaming") / "kehoach"
+        return Path(os.environ.get("XDG_CONFIG_HOME") or home() / ".config") / "kehoach"
+    except OSError:
+        # No home folder (no HOME, a user id without a passwd entry): a folder that can never
+        # exist, so there is no personal config to read, and writing one says why it cannot.
+        return Path(os.devnull) / "kehoach"
+
+
+# tomllib's reasons, in the words of the user; an unlisted one gets the generic sentence.
+_TOML_REASONS = [
+    ("Expected '=' after a key", "thiếu dấu “=” sau tên khóa (tên khóa không có dấu cách)"),
+    ("Invalid value", "giá trị không hợp lệ: văn bản phải đặt trong ngoặc kép, ví dụ "
+     'nguoi_ghi = "Nguyễn Văn A"'),
+    ("Unterminated string", "chuỗi trong ngoặc kép chưa đóng"),
+    ("Cannot overwrite a value", "một khóa được ghi hai lần; hãy giữ một"),
+    ("Cannot declare", "một bảng [..] được khai báo hai lần"),
+    ("Expected ']'", "thiếu dấu “]” ở cuối tên bảng"),
+    ("Expected newline or end of document", "sau giá trị còn thừa ký tự (mỗi khóa một dòng)"),
+    ("Invalid statement", "dòng không phải dạng khóa = giá trị"),
+    ("Unescaped '\\'", "ký tự “\\” trong ngoặc kép: dùng ngoặc đơn '...' hoặc viết “\\\\”"),
+    ("Unclosed", "thiếu dấu đóng ngoặc"),
+    ("Illegal character '\\n'", "chuỗi trong ngoặc kép chưa đóng trước khi hết dòng"),
+    ("Illegal character", "có ký tự điều khiển"),
+]
+_TOML_AT = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
+
+
+def _toml_problem(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    """`file:line:column: reason`, in Vietnamese."""
+    message = str(exc)
+    where = str(path)
+    at = _TOML_AT.search(message)
+    if at is not None:
+        message = message[:at.start()]
+        where += f":{at.group(1)}:{at.group(2)}" if at.group(1) else " (cuối tệp)"
+    reason = next((vi for english, vi in _TOML_REASONS if message.startswith(english)),
+                  "cú pháp không hợp lệ")
+    return (f"{where}: tệp cấu hình không hợp lệ ({reason}); mỗi dòng có dạng "
+            'khóa = "giá trị"')
 
 
 def user_config_file() -> Path:
@@ -72,8 +114,11 @@ def _read(path: Path, allowed: tuple[str, ...]) -> dict[str, str]:
             data = tomllib.load(handle)
     except (FileNotFoundError, NotADirectoryError):
         return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise KehoachError(f"{path}: tệp cấu hình không hợp lệ ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise KehoachError(_toml_problem(path, exc)) from None
+    except UnicodeDecodeError:
+        raise KehoachError(f"{path}: tệp cấu hình không phải UTF-8; hãy lưu lại với mã hóa "
+                           "UTF-8") from None
     except OSError as exc:
         from kehoach_cli.errors import ExitCode, os_reason
 
@@ -145,6 +190,10 @@ def load_settings(plans_dir: Path | None = None) -> Settings:
             merged[key] = env
             source[key] = f"biến môi trường KEHOACH_{key.upper()}"
     chot = _convention(merged.get("chot", Convention.LICH.value), f"cấu hình chot ({source.get('chot')})")
+    for key in PERSON_KEYS:  # stamped on every note: no control character, no raw byte
+        bad = first_unsafe(merged.get(key, ""), multiline=False)
+        if bad:
+            raise KehoachError(f"{key} (theo {source[key]}) {unsafe_reason(bad)}")
     return Settings(nguoi_ghi=merged.get("nguoi_ghi") or _default_user(), chot=chot,
                     don_vi=merged.get("don_vi"), don_vi_from=source.get("don_vi"),
                     noi_nhan_bao_cao=_lines(merged.get("noi_nhan_bao_cao", "")),

@@ -17,7 +17,7 @@ _MESSAGES = [
     (r"Missing argument '(.+?)'\.?", "thiếu đối số {0}"),
     (r"Missing option '(.+?)'\.?", "thiếu tùy chọn {0}"),
     (r"Missing parameter: (\S+)", "thiếu tham số {0}"),
-    (r"Got unexpected extra arguments? \((.+?)\)", "thừa đối số: {0}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)", "thừa đối số: {0}"),
     (r"No such command '(.+?)'\.", "không có lệnh “{0}”."),
     (r"Option '(.+?)' requires an argument\.?", "tùy chọn {0} cần một giá trị"),
     (r"Option '(.+?)' requires (.+)", "tùy chọn {0} cần {1}"),
@@ -33,6 +33,7 @@ _PHRASES = [
     (" is not in the range x>=0.", " phải là số nguyên từ 0 trở lên."),
     (" is not in the range ", " nằm ngoài khoảng cho phép "),
     ("Did you mean", "Có phải ý là"),
+    ("(Possible options: ", "(tùy chọn gần giống: "),
     (" does not exist.", " không tồn tại."),
     ("Path ", "Đường dẫn "),
     ("File ", "Tệp "),
@@ -65,7 +66,9 @@ _GETTEXT = {
     "(deprecated) ": "(không dùng nữa) ",
     "Aborted!": "Đã hủy!",
     "Missing command.": "Thiếu tên lệnh.",
-    "No such command {name!r}.": "Không có lệnh {name!r}.",
+    "No such command {name!r}.": "không có lệnh “{name}”.",
+    "Did you mean {possibility!r}?": "Có phải ý là “{possibility}”?",
+    "(Possible options: {possibilities})": "(tùy chọn gần giống: {possibilities})",
 }
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from kehoach_cli.dates import MAX_YEAR, MIN_YEAR
+from kehoach_cli.errors import KehoachError
 from kehoach_cli.text import fold
 
 
@@ -43,7 +45,7 @@ PERIOD_EXAMPLES = (
 )
 
 
-class PeriodError(ValueError):
+class PeriodError(KehoachError, ValueError):
     """A period phrase that cannot be read; the message is Vietnamese with examples."""
 
 
@@ -63,6 +65,11 @@ class Period:
     def __post_init__(self) -> None:
         if not 1 <= self.index <= _COUNT[self.kind]:
             raise PeriodError(f"kỳ {self.kind.value} không có số thứ tự {self.index}")
+        # Users name years MIN_YEAR..MAX_YEAR (parse_period, parse_date); periods computed
+        # from them (the next, the previous, two years back) only need `date` to hold their
+        # days and those of their neighbours (years 1 and 9999 are its limits).
+        if not 2 <= self.year <= 9998:
+            raise PeriodError(f"kỳ {self.label()}: năm phải từ {MIN_YEAR} đến {MAX_YEAR}")
 
     @property
     def first_month(self) -> int:
@@ -127,8 +134,9 @@ def containing(kind: Kind, day: date, convention: Convention = Convention.LICH) 
 _ROMAN_TO_INT = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _YEAR = r"(?:/|\s+nam\s+|\s+|-)?(\d{4})"
 _PATTERNS: list[tuple[re.Pattern[str], Kind]] = [
-    (re.compile(r"^(?:quy\s*|q)(iv|iii|ii|i|[1-4])" + _YEAR + "?$"), Kind.QUY),
-    (re.compile(r"^(\d{4})\s*-?\s*q([1-4])$"), Kind.QUY),
+    # Any number is read as a quarter so that "quý 5/2025" is told the range, not the forms.
+    (re.compile(r"^(?:quy\s*|q)(iv|iii|ii|i|\d{1,2})" + _YEAR + "?$"), Kind.QUY),
+    (re.compile(r"^(\d{4})\s*-?\s*q(\d{1,2})$"), Kind.QUY),
     (re.compile(r"^thang\s*(\d{1,2})" + _YEAR + "?$"), Kind.THANG),
     (re.compile(r"^(\d{1,2})/(\d{4})$"), Kind.THANG),
     (re.compile(r"^(\d{4})-(\d{1,2})$"), Kind.THANG),
@@ -172,6 +180,10 @@ def parse_period(text: str, default_year: int | None = None) -> Period:
             year = int(year_text)
         if kind is Kind.THANG and not 1 <= index <= 12:
             raise PeriodError(f"kỳ “{text}”: tháng phải từ 1 đến 12")
+        if kind is Kind.QUY and not 1 <= index <= 4:
+            raise PeriodError(f"kỳ “{text}”: quý phải từ I đến IV (1 đến 4)")
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise PeriodError(f"kỳ “{text}”: năm phải từ {MIN_YEAR} đến {MAX_YEAR}")
         return Period(kind, year, index)
     raise PeriodError(f"không đọc được kỳ “{text}”: hãy viết như {PERIOD_EXAMPLES}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kehoach_cli.errors import KehoachError
 from kehoach_cli.text import fold
 
 
@@ -47,10 +48,16 @@ _ALIASES = {
 STATUS_EXAMPLES = "chưa thực hiện, đang thực hiện, hoàn thành (không dấu cũng được)"
 
 
-def parse_status(text: str) -> Status:
-    """Read a status as typed ("hoan thanh", "đang thực hiện", "dang_thuc_hien")."""
+class StatusError(KehoachError, ValueError):
+    """A status that is not one of the three; the message lists them."""
+
+
+def parse_status(text: str, label: str | None = None) -> Status:
+    """Read a status as typed ("hoan thanh", "đang thực hiện", "dang_thuc_hien"); raise
+    `StatusError`, after `label` (the option) when given."""
     key = fold(text).replace("_", " ").replace("-", " ")
     key = " ".join(key.split())
     if key in _ALIASES:
         return _ALIASES[key]
-    raise ValueError(f"không hiểu trạng thái “{text}”: hãy dùng {STATUS_EXAMPLES}")
+    prefix = f"{label}: " if label else ""
+    raise StatusError(f"{prefix}không hiểu trạng thái “{text}”: hãy dùng {STATUS_EXAMPLES}")

@@ -73,13 +73,54 @@ def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return primary, tuple(tone for _, tone in letters)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The one set of characters no user-facing string may carry raw, used by every check
+# (`log`'s notes, `check`'s plan text) and every rendering (terminal, messages, JSON, Word):
+# C0 and C1 controls (tab and newline excepted; terminal escapes start with ESC or U+009B),
+# the bidirectional marks, embeddings, overrides and isolates (which make text print other
+# than it is stored, "Trojan Source"), line and paragraph separators, lone surrogates
+# (bytes of an argument that were not UTF-8) and the non-characters XML refuses.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_UNSAFE_LINE = re.compile(f"[\t\n{UNSAFE.pattern[1:-1]}]")
+_BIDI_CHAR = re.compile(f"[{_BIDI}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of an argument (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """Make plan or note text safe for a terminal: control characters (escape
-    sequences included) are shown as visible code points, never interpreted."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Make any text safe to show (terminal, message, Word): each unsafe character is
+    written as its visible code (\\x1b, \\u202e), never interpreted; tab and newline stay."""
+    return UNSAFE.sub(_visible, text)
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with every unsafe character as a \\u escape (JSON only has them inside
+    strings, where the escape reads back as the same character)."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def first_unsafe(text: str, multiline: bool = True) -> tuple[int, str] | None:
+    """The 0-based position and the character of the first unsafe character, if any (tab
+    and newline count as unsafe where the text is one line)."""
+    match = UNSAFE.search(text) if multiline else _UNSAFE_LINE.search(text)
+    return None if match is None else (match.start(), match.group())
+
+
+def unsafe_reason(found: tuple[int, str]) -> str:
+    """What is wrong with the unsafe character `first_unsafe` found, and how to fix it."""
+    position, char = found
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return (f"có byte không phải UTF-8 ({printable(char)}) ở vị trí {position + 1}: hãy gõ "
+                "lại; cửa sổ lệnh cần dùng bảng mã UTF-8")
+    kind = "đảo chiều chữ" if _BIDI_CHAR.match(char) else "điều khiển"
+    return (f"có ký tự {kind} U+{code:04X} ở vị trí {position + 1}; hãy gõ lại bằng chữ "
+            "thường (không dán mã điều khiển)")
 
 
 def shorten(text: str, width: int) -> str:

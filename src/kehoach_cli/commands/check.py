@@ -48,6 +48,7 @@ def check(
             problems.extend(check_journal(loaded))
             warnings.extend(plan_warnings(loaded))
             warnings.extend(_conflict_copies(loaded.path))
+            warnings.extend(_linked_plan(loaded.path))
     for problem in [*problems, *warnings]:
         print(problem, file=sys.stderr)
     if problems:
@@ -57,6 +58,18 @@ def check(
     noted = f"; {len(warnings)} cảnh báo" if warnings else ""
     print(f"Hợp lệ: {noun} kế hoạch không có lỗi{noted} "
           f"({', '.join(shown_path(p) for p in paths)}).")
+
+
+def _linked_plan(plan_path: Path) -> list[Problem]:
+    """A plan file that is a link, as a warning: it is read, but its journal sits beside the
+    link, and nothing is ever written through it."""
+    from kehoach_cli.safe_fs import is_link
+
+    if not is_link(plan_path):
+        return []
+    return [Problem(plan_path, None, None, "", "cảnh báo: tệp kế hoạch là liên kết tượng trưng "
+                    "(symlink): kehoach đọc nó nhưng không ghi qua liên kết; nếu liên kết do "
+                    "người khác đưa vào git, hãy kiểm tra nó trỏ tới đâu")]
 
 
 def _conflict_copies(plan_path: Path) -> list[Problem]:

@@ -36,6 +36,17 @@ StatusOption = Annotated[
                  "hiện, hoàn thành (không dấu cũng được).", show_default=False,
                  metavar="TRẠNG_THÁI"),
 ]
+# `sua` changes only what is given: its options say so instead of `log`'s defaults.
+NewDayOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--ngay", "-n", help="Ngày mới của việc đã làm (15/3/2025 hoặc 2025-03-15); "
+                 "bỏ trống thì giữ ngày cũ.", show_default=False, metavar="NGÀY"),
+]
+NewBodyOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--don-vi", "-u", help="Đơn vị báo cáo mới (mã hoặc tên, có dấu hay không); "
+                 "bỏ trống thì giữ đơn vị cũ.", show_default=False, metavar="ĐƠN_VỊ"),
+]
 EvidenceOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--minh-chung", "-m", help="Minh chứng, ví dụ số văn bản báo cáo "
@@ -116,8 +127,8 @@ def sua(
         typer.Argument(help="Nội dung mới; bỏ trống để giữ nội dung cũ.", show_default=False,
                        metavar="[NỘI_DUNG]"),
     ] = None,
-    ngay: DayOption = None,
-    don_vi: BodyOption = None,
+    ngay: NewDayOption = None,
+    don_vi: NewBodyOption = None,
     trang_thai: StatusOption = None,
     minh_chung: EvidenceOption = None,
     so_lieu: FiguresOption = None,

@@ -42,14 +42,20 @@ def nhap_phieu(
     from kehoach_cli.config import load_settings
     from kehoach_cli.errors import ExitCode
     from kehoach_cli.forms.ingest import Expectation, apply_imports, plan_imports
+    from kehoach_cli.periods import resolve_span
     from kehoach_cli.plan.workspace import Workspace
     from kehoach_cli.problems import shown_path
-    from kehoach_cli.query.review import resolve_span_or_fail
 
+    missing = [path for path in tep if not path.exists()]
+    if missing:
+        from kehoach_cli.errors import NotFound
+
+        raise NotFound(f"không tìm thấy tệp {', '.join(str(m) for m in missing)}: hãy kiểm tra "
+                       "tên và thư mục của phiếu")
     workspace = Workspace.load(ke_hoach)
     settings = load_settings(workspace.plans[0].path.parent)
     today = clock.today()
-    span = None if ky is None else resolve_span_or_fail(ky, today, settings.chot)
+    span = None if ky is None else resolve_span(ky, today, settings.chot)
     expect = Expectation(span, khac_ky, vao_ke_hoach)
     imports = plan_imports(workspace, tep, expect, importer=settings.nguoi_ghi, today=today,
                            now=clock.now())

@@ -236,10 +236,8 @@ def period_span(workspace: Workspace, as_of: date, ky: str | None, tu: str | Non
     the workspace's configured convention."""
     from kehoach_cli.config import load_settings
     from kehoach_cli.dates import option_date
-    from kehoach_cli.periods import Convention
-    from kehoach_cli.query.review import resolve_span_or_fail
+    from kehoach_cli.periods import Convention, resolve_span
 
     convention = (Convention(chot.value) if chot is not None
                   else load_settings(workspace.plans[0].path.parent).chot)
-    return resolve_span_or_fail(ky, as_of, convention, option_date(tu, "--tu"),
-                                option_date(den, "--den"))
+    return resolve_span(ky, as_of, convention, option_date(tu, "--tu"), option_date(den, "--den"))

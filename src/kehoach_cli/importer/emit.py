@@ -15,6 +15,8 @@ import re
 import textwrap
 from typing import Any
 
+from kehoach_cli.text import printable
+
 WIDTH = 88
 _FLOW_KEYS = {"don_vi", "chi_dao", "tham_muu_thuc_hien", "chu_tri", "phoi_hop", "ten_khac",
               "thanh_vien"}
@@ -56,7 +58,9 @@ class Writer:
 
     def comment(self, indent: int, text: str) -> None:
         pad = " " * indent
-        for paragraph in text.split("\n"):
+        # A control character, U+0085 or U+2028 in a comment would end it for YAML, and what
+        # follows would be read as plan content: comments hold only visible text.
+        for paragraph in printable(text).split("\n"):
             for line in textwrap.wrap(paragraph, WIDTH - indent - 2, break_long_words=False,
                                       break_on_hyphens=False) or [""]:
                 self.out.append(f"{pad}# {line}".rstrip())

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kehoach_cli.errors import ExitCode, KehoachError, NotFound, os_reason
+from kehoach_cli.importer.docx_safety import level_of
 
 SUFFIXES = (".docx", ".md", ".txt")
 MAX_BYTES = 20 * 1024 * 1024  # Word files with pictures are large; a plan's text is not
@@ -83,6 +84,9 @@ def read_source(path: Path) -> Source:
     except OSError as exc:
         raise KehoachError(f"{path}: không đọc được tệp ({os_reason(exc)})", ExitCode.IO) from None
     if suffix == ".docx":
+        from kehoach_cli.importer import docx_safety
+
+        docx_safety.check_package(path, raw)
         return _read_docx(path, raw)
     return _read_text(path, raw, markdown=suffix == ".md")
 
@@ -195,20 +199,32 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _read_docx(path: Path, raw: bytes) -> Source:
     import io
     import zipfile
+    import zlib
 
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
+
+    from kehoach_cli.importer import docx_safety
 
     try:
         document = Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (LxmlError, UnicodeError) as exc:
+        raise docx_safety.parse_error(path, exc) from None
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, EOFError,
+            zlib.error) as exc:
         raise KehoachError(
             f"{path}: không mở được tệp Word ({type(exc).__name__}); tệp có thể hỏng hoặc "
             "thực ra là tệp .doc cũ đổi tên: mở bằng Word và lưu lại dưới dạng .docx",
             ExitCode.USAGE,
         ) from None
-    reader = _DocxReader(document)
-    reader.walk(document.element.body, table=0)
+    body = docx_safety.body_of(path, document)
+    docx_safety.check_body(path, body)
+    try:
+        reader = _DocxReader(document)
+        reader.walk(body, table=0)
+    except docx_safety.UnreadableDocx as exc:
+        raise docx_safety.refused(path, exc) from None
     return Source(path, reader.lines, "đoạn", reader.notes, reader.grids)
 
 
@@ -338,7 +354,7 @@ def _num_of(paragraph: Any) -> tuple[str, int] | None:
     ilvl = numpr.find(f"{_W}ilvl")
     if num_id is None or num_id.get(f"{_W}val") in (None, "0"):
         return None
-    level = int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
+    level = level_of(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
     return str(num_id.get(f"{_W}val")), level
 
 
@@ -354,7 +370,7 @@ def _numbering_formats(document: Any) -> dict[tuple[str, int], tuple[str, str]]:
         for lvl in node.iterchildren(f"{_W}lvl"):
             fmt = lvl.find(f"{_W}numFmt")
             text = lvl.find(f"{_W}lvlText")
-            levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
+            levels[level_of(lvl.get(f"{_W}ilvl", "0"))] = (
                 fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
                 text.get(f"{_W}val", "") if text is not None else "",
             )

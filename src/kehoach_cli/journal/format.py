@@ -18,11 +18,13 @@ a field must not make every line unreadable to an older one in another clone.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from unicodedata import is_normalized
 
+from kehoach_cli.dates import MAX_YEAR, MIN_YEAR
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.status import Status
 from kehoach_cli.text import nfc
@@ -82,7 +84,14 @@ def _figures(value: Any) -> dict[str, float]:
     for name, number in value.items():
         if type(number) not in (int, float):
             raise RecordError(f"số liệu “{name}” phải là một số")
+        # json reads NaN and Infinity, which a report's JSON could then not hold; `log`
+        # never writes them, nor a negative count.
+        if not 0 <= number < _INFINITY:
+            raise RecordError(f"số liệu “{name}” = {number} không hợp lệ: phải là số không âm")
     return value
+
+
+_INFINITY = float("inf")
 
 
 _TEXT_KEYS = ("id", "ma", "don_vi", "nguoi_ghi", "noi_dung")
@@ -103,6 +112,9 @@ def decode(record: Any, plan_key: str) -> Entry:
                           f"đọc được: {get('ngay')!r}, {get('ghi_luc')!r}") from None
     if ghi_luc.tzinfo is None:
         raise RecordError("trường “ghi_luc” thiếu múi giờ (ví dụ +07:00)")
+    if not MIN_YEAR <= ngay.year <= MAX_YEAR:  # a hand edit's slip (9999-01-01)
+        raise RecordError(f"ngày “{get('ngay')}” không hợp lệ: năm phải từ {MIN_YEAR} đến "
+                          f"{MAX_YEAR}")
     entry_id, ma, don_vi = get("id"), get("ma"), get("don_vi")
     who, note = get("nguoi_ghi"), get("noi_dung")
     if not (type(entry_id) is str and type(ma) is str and type(don_vi) is str
@@ -111,7 +123,7 @@ def decode(record: Any, plan_key: str) -> Entry:
         raise _bad_text(record)
     status = get("trang_thai")
     if status is not None:
-        status = _STATUS.get(status)
+        status = _STATUS.get(status) if type(status) is str else None  # [] is not hashable
         if status is None:
             raise RecordError(f"trạng thái “{get('trang_thai')}” không hợp lệ")
     evidence = get("minh_chung")
@@ -186,7 +198,16 @@ def decode_lines(lines: bytes, count: int, plan_key: str,
             is_normalized("NFC", entry.ma) and is_normalized("NFC", entry.don_vi)
             for entry in entries):
         return None
+    # The checks `decode` makes on values: a day of a year outside MIN_YEAR..MAX_YEAR (one
+    # C scan of the bytes), a negative figure (only lines with figures are looked at).
+    if _OUT_OF_RANGE_DAY.search(lines) or (b'"so_lieu"' in lines and not all(
+            number >= 0 for entry in entries for number in entry.so_lieu.values())):
+        return None
     return entries
+
+
+# MIN_YEAR..MAX_YEAR (1900..2200) as a pattern on the bytes.
+_OUT_OF_RANGE_DAY = re.compile(rb'"ngay": "(?!19\d\d-|2[01]\d\d-|2200-)')
 
 
 LINE_START = b'{"id": '  # how every line `encode` writes begins

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kehoach_cli.dates import format_date, parse_option
+from kehoach_cli.dates import format_date, parse_date
 from kehoach_cli.errors import Conflict, KehoachError, NotFound
 from kehoach_cli.journal.entry import Entry, replace
 from kehoach_cli.journal.store import new_id
 from kehoach_cli.status import Status, parse_status
-from kehoach_cli.text import fold, nfc
+from kehoach_cli.text import first_unsafe, fold, nfc, unsafe_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,9 +28,6 @@ MAX_NOTE = 10_000
 MAX_EVIDENCE = 1_000
 MAX_FIGURE_NAME = 200
 DEFAULT_RETRACT_REASON = "Hủy ghi nhận"
-# C0 and C1 controls (tab and newline excepted) and the bidirectional overrides that can make
-# text print differently from what is stored.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _INTEGER = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^(\d+)([.,])(\d+)$")
 # Grouped thousands as officials write amounts: "35.500.000", "1.234,5" (Vietnamese), and
@@ -50,11 +47,9 @@ def clean_text(value: str, label: str, limit: int, multiline: bool = True,
     if len(text) > limit:
         raise KehoachError(f"{label} dài {_thousands(len(text))} ký tự, quá giới hạn "
                            f"{_thousands(limit)}; hãy tóm tắt lại, chi tiết để ở văn bản minh chứng")
-    bad = _CONTROL.search(text) or (None if multiline else re.search("[\n\t]", text))
+    bad = first_unsafe(text, multiline)
     if bad:
-        code = f"U+{ord(bad.group()):04X}"
-        raise KehoachError(f"{label} có ký tự điều khiển {code} ở vị trí {bad.start() + 1}; "
-                           "hãy gõ lại bằng chữ thường (không dán mã điều khiển)")
+        raise KehoachError(f"{label} {unsafe_reason(bad)}")
     return text
 
 
@@ -110,7 +105,7 @@ def parse_day(text: str | None, today: date) -> date:
     """The day the work happened: given (15/3/2025, 2025-03-15), else today."""
     if text is None or not text.strip():
         return today
-    return parse_option(text, "--ngay")
+    return parse_date(text, "--ngay")
 
 
 def check_day(day: date, today: date, plan: LoadedPlan) -> None:
@@ -227,10 +222,7 @@ def _check_whole(whole: bool, status: Status | None) -> None:
 def _status(text: str | None) -> Status | None:
     if text is None:
         return None
-    try:
-        return parse_status(text)
-    except ValueError as exc:
-        raise KehoachError(f"--trang-thai: {exc}") from None
+    return parse_status(text, "--trang-thai")
 
 
 def _evidence(text: str | None) -> str | None:

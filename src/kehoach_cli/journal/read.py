@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from kehoach_cli.errors import Ambiguous, ExitCode, KehoachError, NotFound, os_reason
 from kehoach_cli.journal.entry import replace
 from kehoach_cli.journal.format import LINE_START, RecordError, decode, decode_lines, key_prefix
-from kehoach_cli.journal.store import MIN_ID_PREFIX, RECORD_SUFFIX, sidecar_dir
+from kehoach_cli.journal.store import MIN_ID_PREFIX, RECORD_SUFFIX, link_problems, sidecar_dir
 from kehoach_cli.problems import Problem
 
 if TYPE_CHECKING:
@@ -123,11 +123,14 @@ def journal_files(loaded_plan: LoadedPlan) -> list[Path]:
 
 def _record_files(loaded_plan: LoadedPlan) -> list[str]:
     # Plain strings: a report reads 30,000 files, and a Path each costs more than its read.
+    # A link is not a record file (it may point anywhere: its lines are not this plan's
+    # notes); `check` reports it.
     folder = sidecar_dir(loaded_plan.path)
     try:
         with os.scandir(folder) as items:
             names = sorted(item.name for item in items
-                           if item.name.endswith(RECORD_SUFFIX) and not item.name.startswith("."))
+                           if item.name.endswith(RECORD_SUFFIX) and not item.name.startswith(".")
+                           and not item.is_symlink())
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
@@ -194,7 +197,7 @@ def _read_file(path: str, data: bytes, plan_key: str, out: JournalRead, task_id:
     for index, raw in enumerate(lines):
         try:
             entry = decode(loads(raw), plan_key)
-        except (ValueError, RecordError) as exc:  # JSONDecodeError, UnicodeDecodeError too
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, RecordError too
             if not raw.strip():
                 continue
             number = numbers[index]
@@ -314,8 +317,13 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
 
 
 def check_journal(loaded_plan: LoadedPlan) -> list[Problem]:
-    """Every problem of a plan's journal (empty when it reads cleanly)."""
-    return read_journal(loaded_plan).problems
+    """Every problem of a plan's journal (empty when it reads cleanly): links, damaged
+    lines, and notes for a task or body the plan no longer has."""
+    from kehoach_cli.journal.placement import unplaced_problems
+
+    journal = read_journal(loaded_plan)
+    return [*link_problems(loaded_plan), *journal.problems,
+            *unplaced_problems(loaded_plan, journal)]
 
 
 @dataclass(frozen=True)

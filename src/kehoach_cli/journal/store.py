@@ -32,6 +32,7 @@ too (`sua_cho`, `huy`), applied there.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -39,6 +40,8 @@ from typing import TYPE_CHECKING
 
 from kehoach_cli.errors import Conflict, ExitCode, KehoachError, os_reason
 from kehoach_cli.journal.format import encode
+from kehoach_cli.problems import Problem
+from kehoach_cli.safe_fs import O_NOFOLLOW, is_link, refuse_link, write_all
 from kehoach_cli.text import fold
 
 if TYPE_CHECKING:
@@ -119,6 +122,7 @@ def _create_exclusive(path: Path, text: str) -> None:
 
 
 def _ensure_folder(folder: Path) -> None:
+    refuse_link(folder, "thư mục nhật ký")
     if folder.is_dir():
         return
     folder.mkdir(exist_ok=True)
@@ -129,21 +133,30 @@ def _ensure_folder(folder: Path) -> None:
 def _append_line(target: Path, data: bytes) -> None:
     """Append `data` (one line with its newline) to `target`, after ending a torn last line.
 
-    Reads at most one byte of the file, whatever its size.
+    Reads at most one byte of the file, whatever its size. A write that fails or stops
+    short (a full disk) is undone: the file is cut back to its size before, under the lock
+    the caller holds, so no half record is left for every later read to trip over.
     """
-    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-    fd = os.open(target, flags, 0o644)
+    refuse_link(target, "tệp nhật ký")
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | O_NOFOLLOW | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(target, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a link swapped in after the check
+            refuse_link(target, "tệp nhật ký")
+        raise
     try:
         size = os.fstat(fd).st_size
         if size:
             os.lseek(fd, size - 1, os.SEEK_SET)
             if os.read(fd, 1) != b"\n":
                 data = b"\n" + data  # a crash left a torn line: never write onto its end
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, size)
+            raise
     finally:
         os.close(fd)
 
@@ -172,6 +185,8 @@ def append_entries(loaded_plan: LoadedPlan, entries: Sequence[Entry]) -> list[Pa
     target = folder
     try:
         _ensure_folder(folder)
+        # The lock file is opened with O_TRUNC: a planted link would empty its target.
+        refuse_link(folder / LOCK_NAME, "tệp khóa")
         with FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT):
             for target, lines in batches.items():
                 _append_line(target, "".join(lines).encode("utf-8"))
@@ -182,3 +197,18 @@ def append_entries(loaded_plan: LoadedPlan, entries: Sequence[Entry]) -> list[Pa
         raise KehoachError(f"{target}: không ghi được nhật ký ({os_reason(exc)})",
                            ExitCode.IO) from None
     return list(batches)
+
+
+def link_problems(loaded_plan: LoadedPlan) -> list[Problem]:
+    """Links in a plan's journal folder, or the folder itself a link: `log` refuses to write
+    through them, and one committed by someone else may point anywhere on the machine."""
+    folder = sidecar_dir(loaded_plan.path)
+    message = "là liên kết tượng trưng (symlink): nhật ký không được là liên kết; hãy xóa nó"
+    if is_link(folder):
+        return [Problem(folder, None, None, "", f"thư mục nhật ký {message}")]
+    try:
+        with os.scandir(folder) as items:
+            links = sorted(item.name for item in items if is_link(folder / item.name))
+    except OSError:
+        return []
+    return [Problem(folder / name, None, None, "", f"tệp {message}") for name in links]

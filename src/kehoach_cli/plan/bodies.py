@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kehoach_cli.errors import Ambiguous, NotFound
 from kehoach_cli.plan.model import ROLE_SHORT, Body, Plan, Role, Task
-from kehoach_cli.text import fold
+from kehoach_cli.text import first_unsafe, fold, unsafe_reason
 
 if TYPE_CHECKING:
     from kehoach_cli.plan.loader import LoadedPlan
@@ -279,6 +279,9 @@ def _closest(query: str, spellings: list[tuple[Body, str]], n: int) -> list[Body
 
 
 def _require_name(text: str) -> None:
+    bad = first_unsafe(text, multiline=False)
+    if bad:  # bytes that were not UTF-8 fold to nothing: say so rather than "empty"
+        raise NotFound(f"tên đơn vị “{text}” {unsafe_reason(bad)}")
     if not _compact(_fold(text)):
         raise NotFound("tên đơn vị đang để trống: hãy gõ mã (ví dụ MTTQ) hoặc tên đơn vị")
 

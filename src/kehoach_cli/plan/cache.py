@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kehoach_cli import __version__, cachefiles
 from kehoach_cli.plan import model, timeframe
+from kehoach_cli.safe_fs import home
 
 if TYPE_CHECKING:
     import msgspec
@@ -37,10 +38,15 @@ def cache_dir() -> Path:
     override = os.environ.get("KEHOACH_CACHE_DIR")
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "kehoach" / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kehoach"
+    try:
+        if sys.platform == "win32":
+            base = Path(os.environ.get("LOCALAPPDATA") or home() / "AppData" / "Local")
+            return base / "kehoach" / "cache"
+        return Path(os.environ.get("XDG_CACHE_HOME") or home() / ".cache") / "kehoach"
+    except OSError:
+        # No home folder (no HOME, a user id without a passwd entry): a folder that can
+        # never exist, so both caches are simply not used.
+        return Path(os.devnull) / "kehoach"
 
 
 @cache

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from kehoach_cli.plan.model import SCHEMA_VERSION, Plan, Role
-from kehoach_cli.text import fold
+from kehoach_cli.text import first_unsafe, fold, unsafe_reason
 
 Loc = tuple[Any, ...]
 Issue = tuple[Loc, str, bool]
@@ -20,6 +20,10 @@ Issue = tuple[Loc, str, bool]
 # hiện"; "B.2": a task of part B).
 _TASK_ID = re.compile(r"^(?:[A-H]\.|[IVX]{1,4}\.)?\d+(\.\d+)*$")
 _ROLE_KEYS = tuple(role.value for role in Role)  # an Enum's .value is slow in a hot loop
+# Body codes name files, options and report columns and are typed in a terminal: letters
+# (Vietnamese ones included), digits, "-" and "." only, so a code can never carry a shell
+# or terminal metacharacter ("MTTQ$(touch X)") into anything that quotes it carelessly.
+_BODY_CODE = re.compile(r"^[^\W_]+(?:[-.][^\W_]+)*$")
 
 
 def _items(parent: Any, key: str) -> list[tuple[int, Any]]:
@@ -47,6 +51,9 @@ def _registry(data: dict[str, Any]) -> tuple[list[Issue], dict[str, int]]:
         code = _text(body, "ma")
         if not code:
             continue
+        if not _BODY_CODE.match(code):
+            issues.append((("don_vi", i, "ma"), f"mã đơn vị “{code}” chỉ được gồm chữ cái, chữ số "
+                           "và dấu “-” hoặc “.” giữa chúng (ví dụ MTTQ, CT-XH, HĐND)", False))
         if code in codes:
             issues.append((("don_vi", i, "ma"), f"mã đơn vị “{code}” bị trùng (đã dùng ở mục "
                            f"thứ {codes[code] + 1} của `don_vi`)", False))
@@ -84,7 +91,7 @@ def check_data(data: Any) -> list[Issue]:
     """Every cross-field problem of the plan data, located by its path."""
     if not isinstance(data, dict):
         return []
-    issues: list[Issue] = []
+    issues: list[Issue] = _unsafe_text(data)
     version = data.get("luoc_do")
     if version is not None and str(version).strip() != str(SCHEMA_VERSION):
         issues.append((("luoc_do",), f"phiên bản lược đồ “{version}” không được hỗ trợ "
@@ -119,12 +126,34 @@ def check_data(data: Any) -> list[Issue]:
     return issues
 
 
+def _unsafe_text(data: Any) -> list[Issue]:
+    """Every key and text holding a control or bidirectional character (a YAML escape such
+    as "\\e" or "\\u202e" can put one in): refused as `log` refuses them in notes, since the
+    text would print differently from what is stored, or break the Word export."""
+    issues: list[Issue] = []
+    stack: list[tuple[Any, Loc]] = [(data, ())]
+    while stack:
+        node, loc = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                bad = first_unsafe(key) if isinstance(key, str) else None
+                if bad:
+                    issues.append(((*loc, key), f"tên khóa {unsafe_reason(bad)}", True))
+                stack.append((value, (*loc, key)))
+        elif isinstance(node, list):
+            stack.extend((item, (*loc, i)) for i, item in enumerate(node))
+        elif isinstance(node, str) and (bad := first_unsafe(node)):
+            issues.append((loc, f"văn bản {unsafe_reason(bad)}", False))
+    return issues
 
 
 def warnings_of(plan: Plan) -> list[tuple[Loc, str]]:
     """Things a valid plan may hold but a reader should look at: a task no body carries out
     can never have progress logged, and every review would list it as without activity."""
     found: list[tuple[Loc, str]] = []
+    if not any(section.nhiem_vu for section in plan.noi_dung):
+        found.append((("noi_dung",), "kế hoạch chưa có nhiệm vụ nào (`noi_dung` trống hoặc các "
+                      "mục không có `nhiem_vu`): không có gì để giao, ghi nhận hay báo cáo"))
     for si, section in enumerate(plan.noi_dung):
         for ti, task in enumerate(section.nhiem_vu):
             if not task.implementing():

@@ -46,14 +46,22 @@ def edit_plan(path: Path, change: Change) -> str:
         raise PlanInvalid(f"{path}: kế hoạch đang có lỗi, chưa sửa danh mục đơn vị được; "
                           "hãy sửa các lỗi sau trước (kehoach check):\n"
                           + format_problems(problems), problems)
-    text = yamlio.read_text(path)
+    raw = path.read_bytes()
+    # A plan saved by Windows Notepad keeps its BOM and CRLF line ends: ruamel works on LF
+    # text and the file is written back as it came.
+    crlf = raw.count(b"\r\n") * 2 > raw.count(b"\n")
+    text = yamlio.decode_text(path, raw).replace("\r\n", "\n")
     yaml = _yaml()
     data = yaml.load(text)
     done = change(data)
     out = io.StringIO()
     yaml.dump(data, out)
     new_text = out.getvalue()
-    if text.startswith("\ufeff"):
+    if new_text == text:
+        return "không có gì thay đổi"
+    if crlf:
+        new_text = new_text.replace("\n", "\r\n")
+    if raw.startswith(b"\xef\xbb\xbf"):
         new_text = "\ufeff" + new_text
     problems = validate_text(path, new_text)[1]
     if problems:
@@ -80,8 +88,15 @@ def _find(data: Any, code: str) -> Any:
     matches = [b for b in bodies if fold(str(b.get("ma"))) == fold(code)]
     if len(matches) == 1:
         return matches[0]
-    known = ", ".join(str(b.get("ma")) for b in bodies)
-    raise NotFound(f"không có đơn vị mã “{code}” trong danh mục (các mã: {known})")
+    # A name as people type it ("mat tran", "cong doan"), resolved as every other command
+    # resolves it: ambiguous and unknown names get the same messages and suggestions.
+    from kehoach_cli.plan.bodies import Registry
+    from kehoach_cli.plan.model import Body
+
+    registry = Registry([Body(str(b.get("ma")), str(b.get("ten") or b.get("ma")),
+                              [str(a) for a in b.get("ten_khac") or []]) for b in bodies])
+    found = registry.resolve(code).ma
+    return next(b for b in bodies if str(b.get("ma")) == found)
 
 
 def _flow(items: list[str]) -> Any:
@@ -175,14 +190,20 @@ def merge_bodies(source: str, target: str) -> Change:
             if body is new and body.get("thanh_vien") and new_code in body["thanh_vien"]:
                 body["thanh_vien"].remove(new_code)
         members = [m for m in old.get("thanh_vien") or [] if m != new_code]
+        became_group = bool(members) and not new.get("thanh_vien")
         _bodies(data).remove(old)
         _add_names(new, [old_code, str(old["ten"]), *(str(a) for a in old.get("ten_khac") or [])])
         if members:
             if new.get("thanh_vien") is None:
                 new["thanh_vien"] = _flow([])
             new["thanh_vien"].extend(m for m in members if m not in new["thanh_vien"])
-        return (f"đã gộp {old_code} vào {new_code}: {count} chỗ giao việc được ghi lại là "
+        done = (f"đã gộp {old_code} vào {new_code}: {count} chỗ giao việc được ghi lại là "
                 f"{new_code}; “{old_code}” và tên của nó là tên khác của {new_code}")
+        if became_group:
+            done += (f". Lưu ý: {new_code} nay là một nhóm gồm {', '.join(members)}: phần việc "
+                     f"của {new_code} chỉ xong khi các thành viên đều xong phần của mình; bỏ "
+                     f"thành viên bằng: kehoach don-vi nhom {new_code} --bot MÃ")
+        return done
     return change
 
 

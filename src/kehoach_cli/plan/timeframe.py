@@ -15,6 +15,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from kehoach_cli.dates import DateError, parse_date
+from kehoach_cli.errors import KehoachError
 from kehoach_cli.periods import Kind, PeriodError, parse_period
 from kehoach_cli.text import fold
 
@@ -45,7 +46,7 @@ TIMEFRAME_EXAMPLES = (
 )
 
 
-class TimeframeError(ValueError):
+class TimeframeError(KehoachError, ValueError):
     """A timeframe that cannot be read; the message says how to write it."""
 
 

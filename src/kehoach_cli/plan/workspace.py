@@ -133,8 +133,13 @@ class Workspace:
             raise NotFound(f"không có kế hoạch “{plan_key}”; các kế hoạch hiện có: {keys}")
         ids = list(dict.fromkeys(t.task.ma for t in self.tasks()))
         known = ids + [t.qualified for t in self.tasks()]
+        # A section's number ("3") names its tasks (3.1, 3.2, ...): list them in order
+        # rather than the ids that merely look alike ("5.3").
+        under = [ma for ma in ids if ma.startswith(f"{task_id}.")]
         close = difflib.get_close_matches(ref, known, n=3, cutoff=0.5)
-        if close:
+        if under:
+            hint = f"; mục {task_id} gồm các nhiệm vụ: {', '.join(under)}"
+        elif close:
             hint = f"; có phải ý là: {', '.join(close)}?"
         else:
             shown = ", ".join(ids[:30]) + (", ..." if len(ids) > 30 else "")

@@ -19,6 +19,7 @@ import yaml
 from kehoach_cli.errors import PlanInvalid, os_reason
 from kehoach_cli.plan.model import MAX_FILE_BYTES
 from kehoach_cli.problems import Problem, format_problems
+from kehoach_cli.text import unsafe_reason
 
 MAX_BYTES = MAX_FILE_BYTES
 _FastLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -108,21 +109,31 @@ def _tab_problems(path: Path, text: str) -> list[Problem]:
     return problems
 
 
-def _shared_container(data: Any) -> bool:
-    """True when a list or mapping is reachable twice: the sign of an alias."""
+MAX_DEPTH = 64  # a plan nests about 8 levels (noi_dung, a section, nhiem_vu, a task, ...)
+_ALIAS_MESSAGE = "không dùng neo/bí danh YAML (& và *): hãy viết đầy đủ nội dung"
+_DEPTH_MESSAGE = (f"danh sách và bảng lồng nhau quá {MAX_DEPTH} cấp: một kế hoạch chỉ lồng "
+                  "vài cấp, hãy kiểm tra lại dấu [ ] { } và thụt lề")
+
+
+def _shape_problem(data: Any) -> str | None:
+    """What is wrong with the shape of parsed data: a list or mapping reachable twice (the
+    sign of an alias), or nesting deeper than any plan (later code would recurse on it)."""
     seen: set[int] = set()
-    stack = [data]
+    stack = [(data, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         if isinstance(item, (dict, list)):
             if id(item) in seen:
-                return True
+                return _ALIAS_MESSAGE
+            if depth >= MAX_DEPTH:
+                return _DEPTH_MESSAGE
             seen.add(id(item))
-            stack.extend(item.values() if isinstance(item, dict) else item)
-    return False
+            stack.extend((child, depth + 1)
+                         for child in (item.values() if isinstance(item, dict) else item))
+    return None
 
 
-# PyYAML's reasons, in the words of the user; an unlisted one is shown as PyYAML wrote it.
+# PyYAML's reasons, in the words of the user; an unlisted one gets the generic sentence.
 _SYNTAX_REASONS = [
     ("did not find expected ',' or ']'", "thiếu dấu “,” hoặc “]” trong danh sách [...]"),
     ("did not find expected ',' or '}'", "thiếu dấu “,” hoặc “}” trong bảng {...}"),
@@ -136,6 +147,23 @@ _SYNTAX_REASONS = [
     ("found unknown escape character", "ký tự “\\” lạ trong ngoặc kép: dùng ngoặc đơn '...'"),
     ("found character that cannot start any token", "ký tự không được đứng đầu giá trị "
      "(như @ hoặc `): đặt giá trị vào ngoặc kép"),
+    ("but found another document", "tệp chỉ được có một tài liệu YAML: bỏ dòng “---” ở giữa"),
+    ("found duplicate %YAML directive", "dòng %YAML ghi hai lần"),
+    ("found incompatible YAML document", "phiên bản YAML không hỗ trợ: bỏ dòng %YAML"),
+    ("directive", "dòng bắt đầu bằng “%” không hợp lệ: đặt giá trị vào ngoặc kép"),
+    ("found unhashable key", "tên khóa phải là văn bản, không phải danh sách hay bảng"),
+    ("base64", "thẻ YAML (như !!binary) không được phép"),
+    ("while scanning a quoted scalar", "chuỗi trong ngoặc kép chưa đóng"),
+    ("while scanning a block scalar", "khối văn bản sau | hoặc > viết sai"),
+    ("while scanning an anchor", "không dùng neo/bí danh YAML (& và *)"),
+    ("while scanning an alias", "không dùng neo/bí danh YAML (& và *)"),
+    ("while scanning a tag", "thẻ YAML (!...) không được phép"),
+    ("expected alphabetic or numeric character", "ký tự lạ sau & hoặc *"),
+    ("found unexpected ':'", "dấu “:” không đúng chỗ: đặt nội dung vào ngoặc kép"),
+    ("found a tab character", "có ký tự Tab: YAML chỉ chấp nhận dấu cách"),
+    ("expected the node content", "thiếu giá trị"),
+    ("block sequence entries are not allowed", "dấu “- ” không đúng chỗ: kiểm tra thụt lề"),
+    ("expected a single document", "tệp chỉ được có một tài liệu YAML: bỏ dòng “---” ở giữa"),
 ]
 
 
@@ -143,7 +171,21 @@ def _syntax_reason(problem: str) -> str:
     for english, vietnamese in _SYNTAX_REASONS:
         if english in problem:
             return vietnamese
-    return problem
+    return "cấu trúc không đúng"
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _reader_problem(path: Path, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A character YAML refuses to read (a control character): it has an offset, no mark."""
+    line, column = _position(text, exc.position)
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+    return Problem(path, line, column, "", f"có ký tự điều khiển U+{code:04X}, YAML không cho "
+                   "phép; hãy xóa nó (thường do dán từ trang web hoặc Word)")
 
 
 def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Problem:
@@ -211,7 +253,10 @@ def _fast_load(text: str) -> Any:
     """
     if _NodeParser is None:
         raise _Decline
-    parser = _NodeParser(text)
+    try:
+        parser = _NodeParser(text)
+    except UnicodeEncodeError:  # a lone surrogate (text not read from a file): PyYAML words it
+        raise _Decline from None
     try:
         node = parser.get_single_node()
     except yaml.YAMLError:
@@ -222,12 +267,12 @@ def _fast_load(text: str) -> Any:
         return None
     seen: set[int] = set()
     try:
-        return _build(node, seen)
+        return _build(node, seen, 0)
     except RecursionError:
         raise _Decline from None
 
 
-def _build(node: Any, seen: set[int]) -> Any:
+def _build(node: Any, seen: set[int], depth: int) -> Any:
     kind = type(node)
     if kind is yaml.ScalarNode:
         if node.tag == _STR:
@@ -235,11 +280,11 @@ def _build(node: Any, seen: set[int]) -> Any:
         if node.tag == _NULL:
             return None
         raise _Decline
-    if id(node) in seen:  # an alias: the full loader refuses it with its message
-        raise _Decline
+    if id(node) in seen or depth >= MAX_DEPTH:  # an alias, or nesting no plan has: the full
+        raise _Decline                         # loader refuses it with its message
     seen.add(id(node))
     if kind is yaml.SequenceNode and node.tag == _SEQ:
-        return [_build(item, seen) for item in node.value]
+        return [_build(item, seen, depth + 1) for item in node.value]
     if kind is not yaml.MappingNode or node.tag != _MAP:
         raise _Decline
     out: dict[str, Any] = {}
@@ -249,7 +294,7 @@ def _build(node: Any, seen: set[int]) -> Any:
         key = key_node.value
         if key in out:
             raise _Decline
-        out[key] = _build(value_node, seen)
+        out[key] = _build(value_node, seen, depth + 1)
     return out
 
 
@@ -264,11 +309,18 @@ def load_yaml(path: Path, text: str) -> Any:
         pass
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:
+        _fail(_reader_problem(path, text, exc))
+    except UnicodeEncodeError as exc:  # a lone surrogate: only text not read from a file
+        line, column = _position(text, exc.start)
+        _fail(Problem(path, line, column, "", unsafe_reason((exc.start, text[exc.start]))))
     except yaml.YAMLError as exc:
         _fail(_yaml_problem(path, exc))
-    if _shared_container(data):
-        _fail(Problem(path, None, None, "",
-                      "không dùng neo/bí danh YAML (& và *): hãy viết đầy đủ nội dung"))
+    except RecursionError:  # the pure-Python parser recurses once per level of nesting
+        _fail(Problem(path, None, None, "", _DEPTH_MESSAGE))
+    shape = _shape_problem(data)
+    if shape is not None:
+        _fail(Problem(path, None, None, "", shape))
     return data
 
 
@@ -295,7 +347,7 @@ def marks_of(text: str) -> Marks:
     marks = Marks()
     try:
         root = yaml.compose(text, Loader=_MarkLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return marks
     stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())] if root is not None else []
     while stack:

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from kehoach_cli.errors import KehoachError
 from kehoach_cli.journal.entry import Entry
-from kehoach_cli.periods import Convention, PeriodError, Span, resolve_span, span_of
+from kehoach_cli.journal.placement import plan_keys, why_unplaced
+from kehoach_cli.periods import Span, span_of
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
@@ -141,6 +141,7 @@ class Report:
     bodies: list[BodyLine]
     don_vi: Body | None = None  # the body the review is narrowed to
     problems: list[str] = field(default_factory=list)  # journal lines that could not be read
+    unplaced: int = 0  # notes of the span for a task or body no longer in their plan
 
     @property
     def end(self) -> date:
@@ -252,6 +253,7 @@ def build_report(
     active_by: dict[str, list[int]] = defaultdict(list)
     last_seen: dict[str, date] = {}
     tu = span.tu
+    unplaced = 0
     for loaded in plans:
         registry = registry_of(loaded)
         focus = narrowed.get(loaded.key)
@@ -259,9 +261,12 @@ def build_report(
             continue
         members = registry.members_of
         by_task: dict[str, list[Entry]] = defaultdict(list)
+        task_ids, body_codes = plan_keys(loaded)
         for entry in source(loaded):
             if entry.ngay <= end and not entry.huy:
                 by_task[entry.ma].append(entry)
+                if entry.ngay >= tu and why_unplaced(entry, task_ids, body_codes) is not None:
+                    unplaced += 1
         for section, task in loaded.plan.tasks():
             roles = task_roles_for(focus.ma, task, registry) if focus else []
             if focus and not roles:
@@ -310,7 +315,8 @@ def build_report(
                        silent_periods(span, last_seen.get(code), first_day))
               for code in order]
     focus_body = next(iter(narrowed.values()), None)
-    return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems))
+    return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems),
+                  unplaced)
 
 
 Holding = tuple[str, list[TaskRole], frozenset[str]]  # body, its roles, it and its members
@@ -365,15 +371,6 @@ def silent_periods(span: Span, last: date | None, since: date | None) -> int | N
         period = period.previous()
         current = span_of(period, span.chot)
     return count
-
-
-def resolve_span_or_fail(ky: str | None, as_of: date, chot: Convention,
-                         tu: date | None = None, den: date | None = None) -> Span:
-    """`periods.resolve_span`, its errors turned into the user's error type."""
-    try:
-        return resolve_span(ky, as_of, chot, tu, den)
-    except PeriodError as exc:
-        raise KehoachError(str(exc)) from None
 
 
 class JournalSource:

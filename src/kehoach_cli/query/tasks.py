@@ -68,13 +68,6 @@ def parse_kind(text: str) -> TimeframeKind:
     raise KehoachError(_choice_message("loại thời gian", text, KIND_LABELS.values()))
 
 
-def parse_status_option(text: str) -> Status:
-    try:
-        return parse_status(text)
-    except ValueError as exc:
-        raise KehoachError(str(exc)) from None
-
-
 # Result types are NamedTuples rather than dataclasses: a dataclass costs about 0.7 ms of
 # start-up (it compiles its methods) and this module loads on every `list`, `show`, `don-vi`.
 class TaskFilter(NamedTuple):
@@ -96,7 +89,7 @@ class TaskFilter(NamedTuple):
             roles=tuple(dict.fromkeys(parse_role(r) for r in roles)),
             sections=tuple(sections),
             kinds=tuple(dict.fromkeys(parse_kind(k) for k in kinds)),
-            statuses=tuple(dict.fromkeys(parse_status_option(s) for s in statuses)),
+            statuses=tuple(dict.fromkeys(parse_status(s) for s in statuses)),
         )
 
 

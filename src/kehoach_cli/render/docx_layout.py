@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kehoach_cli.plan.model import Body, Letterhead, PlanMeta, Signature
-from kehoach_cli.text import fold
+from kehoach_cli.text import fold, printable
 
 FONT = "Times New Roman"
 LANG = "vi-VN"
@@ -255,6 +255,9 @@ class Doc:
         if underline:
             run.underline = True
         if text:
+            # Word's XML cannot hold most control characters (a hand-edited note may): they
+            # are written as their visible codes, as on the terminal.
+            text = printable(text)
             element = OxmlElement("w:t")
             element.text = text
             if text != text.strip():

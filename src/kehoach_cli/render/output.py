@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any
 
-from kehoach_cli.text import printable
+from kehoach_cli.text import json_escaped, printable
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -87,10 +87,11 @@ def _json_default(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    """Readable JSON with Vietnamese as text (not \\u escapes), dates in ISO form."""
+    """Readable JSON with Vietnamese as text (not \\u escapes), dates in ISO form; control
+    and bidirectional characters escaped, so a terminal showing it interprets none."""
     import json
 
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    return json_escaped(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)) + "\n"
 
 
 # Below this many columns a table of several text columns reads worse than blocks: each

@@ -227,6 +227,9 @@ def summary_lines(report: Report) -> list[str]:
     )
     if report.problems:
         lines.append(f"Có {len(report.problems)} dòng nhật ký không đọc được (bỏ qua).")
+    if report.unplaced:
+        lines.append(f"{report.unplaced} ghi nhận không xếp được (nhiệm vụ hoặc đơn vị không còn "
+                     "trong kế hoạch); chạy `kehoach check` để xem.")
     return lines
 
 
@@ -318,6 +321,7 @@ def _fields(report: Report) -> dict[str, Any]:
                  "lan_gan_nhat": _iso(b.last_note)} for b in report.silent_bodies],
         },
         "loi_nhat_ky": report.problems,
+        "ghi_nhan_khong_xep_duoc": report.unplaced,
     }
 
 
@@ -331,8 +335,10 @@ def json_chunks(report: Report) -> Iterator[str]:
     """
     import json
 
+    from kehoach_cli.text import json_escaped
+
     def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+        return json_escaped(json.dumps(value, ensure_ascii=False))
 
     opening = "{\n"
     for key, value in _fields(report).items():

@@ -20,7 +20,7 @@ from kehoach_cli.errors import Conflict
 from kehoach_cli.render.report import body_counts, silence_text, task_id
 from kehoach_cli.render.values import timeframe_text
 from kehoach_cli.status import STATUS_LABELS
-from kehoach_cli.text import fold
+from kehoach_cli.text import fold, printable
 
 if TYPE_CHECKING:
     from kehoach_cli.query.review import Report
@@ -91,10 +91,14 @@ def _sheet(book: Any, title: str, columns: list[tuple[str, float]], rows: list[l
                 continue
             if index in text:
                 value = str(value)
+            if isinstance(value, str):  # the file format refuses control characters
+                value = printable(value)
             # Every value is a cell with its own style: openpyxl writes a plain value with
             # the style of the cell before it in the row (a count after a percentage would
             # print as one).
             cell = WriteOnlyCell(sheet, value)
+            if cell.data_type == "f":  # text starting with "=" is text, never a formula
+                cell.data_type = "s"
             fmt = formats.get(index) if not isinstance(value, str) else None
             key = (index in wrap, fmt)
             template = templates.get(key)
