@@ -91,6 +91,9 @@ def test_the_partys_report_keeps_the_tasks_own_state(done_by_mttq: Path, cli: Ru
     following = note._p.getnext()
     assert following is not None and following.tag == doc.tables[2]._tbl.tag
     assert following is doc.tables[2]._tbl and note.paragraph_format.keep_with_next
+    # its short rows are never cut across pages (a line of a body's name alone on the next)
+    assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None
+               for r in doc.tables[2].rows[1:])
     assert body.index(note._p) > body.index(
         next(p for p in doc.paragraphs if p.text == "1. Kết quả theo đơn vị")._p)
 

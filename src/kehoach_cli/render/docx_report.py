@@ -285,7 +285,7 @@ def _appendix(doc: Doc, report: Report) -> None:
              "phần việc của mình được tính hoàn thành cho đơn vị đó; “thường xuyên”: nhiệm vụ "
              "không thời hạn, hoàn thành hay chưa, không tính đúng hạn hay quá hạn, đánh giá "
              "bằng tỷ lệ có hoạt động.", size=11, italic=True, keep=True, after=3)
-    doc.table(table.columns, table.rows, widths, size=11, left_from=50)
+    doc.table(table.columns, table.rows, widths, size=11, left_from=50, whole_rows=True)
     doc.para("2. Tình hình thực hiện từng nhiệm vụ", bold=True, keep=True, before=12)
     columns = ["Mã", "Nội dung nhiệm vụ", "Đơn vị thực hiện", "Thời gian", "Số lượt báo cáo",
                "Số liệu", "Trạng thái"]
