@@ -193,7 +193,9 @@ def test_narrowed_to_one_body(plan: LoadedPlan) -> None:
     report = review(plan, don_vi="hoi phu nu")
     assert report.don_vi is not None and report.don_vi.ma == "HLHPN"
     assert by_task(report) == {
-        "1.3": (0, Status.DANG_THUC_HIEN, Timeliness.DUNG_HAN),  # ĐTN's note is not hers
+        # Her own part: ĐTN's note on 1.3 is not hers, so her part is not begun (the task
+        # as a whole is being carried out).
+        "1.3": (0, Status.CHUA_THUC_HIEN, Timeliness.DUNG_HAN),
         "2.2": (1, Status.DANG_THUC_HIEN, Timeliness.KHONG_THOI_HAN),
     }
     assert [t.roles[0].label() for t in report.tasks] == [

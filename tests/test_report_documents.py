@@ -117,9 +117,11 @@ def test_appendix_on_landscape_pages(noted: Path, cli: Runner) -> None:
     bodies, tasks = doc.tables[2], doc.tables[3]
     assert bodies.rows[0].cells[1].text == "Đơn vị"
     women = next(r for r in bodies.rows if r.cells[1].text.startswith("HLHPN"))
-    assert women.cells[5].text == "1"  # its own part of 3.2 completed
+    # its own part of 3.2 completed; 3.2 is "Thường xuyên": not "đúng hạn" (no deadline),
+    # counted with the tasks without one, and in the completion rate
+    assert [women.cells[i].text for i in (5, 9, 10)] == ["0", "11", "9,1%"]
     youth = next(r for r in bodies.rows if r.cells[1].text.startswith("ĐTN"))
-    assert youth.cells[5].text == "0"
+    assert [youth.cells[i].text for i in (5, 9, 10)] == ["0", "11", "0%"]
     assert len(tasks.rows) == 1 + 11
     full = next(r for r in tasks.rows if r.cells[0].text == "3.2").cells[1].text
     assert full.endswith("hòa giải tại cộng đồng.")  # the whole text, never shortened
@@ -196,7 +198,8 @@ def test_excel_workbook(noted: Path, cli: Runner) -> None:
     assert [v[1] for v in values] == ["3.2", "3.2", "3.2", "1.1", "3.2"]  # date order
     bodies = book["Theo đơn vị"]
     women = next(r for r in bodies.iter_rows(min_row=2) if r[1].value == "HLHPN")
-    assert women[6].value == 1 and isinstance(women[3].value, int)
+    assert women[6].value == 0 and women[10].value == 11  # 3.2 has no deadline
+    assert isinstance(women[3].value, int)
 
 
 def test_csv_of_the_per_body_table(noted: Path, cli: Runner) -> None:
@@ -204,7 +207,9 @@ def test_csv_of_the_per_body_table(noted: Path, cli: Runner) -> None:
     assert result.code == 0, result.err
     lines = result.out.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("STT,Đơn vị,Tổng số nhiệm vụ")
-    assert any(",HLHPN – Hội Liên hiệp Phụ nữ phường,11,1,10,1," in f",{line}" for line in lines)
+    # 3.2, completed by her, is "Thường xuyên": counted without a deadline, not "đúng hạn"
+    women = ',HLHPN – Hội Liên hiệp Phụ nữ phường,11,1,10,0,0,0,0,11,"9,1%",'
+    assert any(women in f",{line}" for line in lines)
 
 
 def test_attention_counts_consecutive_silent_periods(workspace: Path, cli: Runner,

@@ -51,6 +51,7 @@ _File = Optional[Path]  # noqa: UP045
 
 
 def report(
+    ctx: typer.Context,
     ky: Annotated[_Text, typer.Option(
         "--ky", metavar="KỲ", show_default=False,
         help="Kỳ báo cáo: thang, quy, 6thang, 9thang, nam (kỳ chứa ngày tính đến) hoặc "
@@ -140,7 +141,11 @@ def report(
         from kehoach_cli.render.docx_report import write_docx
 
         write_docx(result, xuat, overwrite=ghi_de, recipients=settings.noi_nhan_bao_cao)
-    _emit(result, dinh_dang, grouping, bang)
+    if xuat is not None and not _asked(ctx, "dinh_dang"):
+        # The document is what was asked for: the terminal gets its summary, not 70 lines.
+        _emit_summary(result)
+    else:
+        _emit(result, dinh_dang, grouping, bang)
     if closed is not None and span.period is not None:
         print(f"Lưu ý: ngày {format_date(as_of)} mới là ngày thứ {(as_of - span.tu).days + 1} của "
               f"{span.label} ({span.dates_text()}); kỳ vừa kết thúc là {closed.label} "
@@ -156,6 +161,24 @@ def report(
                   f"{format_date(entry.ngay)}) gõ không dấu: “{entry.noi_dung}”; sửa trước khi "
                   f"gửi: kehoach sua {entry.id} \"nội dung có dấu\"", file=sys.stderr)
         print(f"Đã ghi dự thảo báo cáo: {xuat}", file=sys.stderr)
+
+
+def _asked(ctx: typer.Context, name: str) -> bool:
+    """Whether the user gave option `name` (on the command line or in its variable)."""
+    # By name: Typer bundles its own click, whose module path is not a public API.
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name != "DEFAULT"
+
+
+def _emit_summary(result: Report) -> None:
+    """The review's summary lines alone (with --xuat: the document holds the rest)."""
+    import sys
+
+    from kehoach_cli.render import report as report_render
+
+    sys.stdout.write("\n".join(report_render.summary_lines(result)) + "\n")
+    for problem in result.problems:
+        print(f"Cảnh báo: {problem}", file=sys.stderr)
 
 
 def _emit(result: Report, fmt: Format, grouping: Grouping, bang: Bang) -> None:

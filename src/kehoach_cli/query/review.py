@@ -17,7 +17,8 @@ What the review answers:
   timeframe has not begun, needs none), open tasks past their deadline, and deadlines
   falling in the next period.
 With `don_vi`, the review narrows to the tasks that body holds in any role (as `list`
-shows them) and to the notes it, or its members, reported; the status stays the task's.
+shows them) and to the notes it, or its members, reported; each task's state is then that
+body's own part (`TaskState.for_body`), the one figure its report gives everywhere.
 """
 
 from __future__ import annotations
@@ -112,10 +113,6 @@ class BodyLine:
         0% for them; None when it holds none."""
         total, active = self.ongoing
         return active / total if total else None
-
-    def count(self, *, completed: bool, late: bool) -> int:
-        return sum(n for (done, timeliness), n in self.tally.items()
-                   if done == completed and (timeliness is Timeliness.QUA_HAN) == late)
 
     @property
     def completed(self) -> int:
@@ -279,6 +276,8 @@ def build_report(
             if focus:
                 in_span = [e for e in in_span if e.don_vi in members(focus.ma)]
             state = assess(task, registry, history, end)
+            if focus:  # a body reports on its own part (domain), with one figure throughout
+                state = state.for_body(focus.ma)
             totals, shares = _sum_figures(in_span)
             line = TaskLine(
                 plan=loaded, section=section, task=task, entries=in_span,

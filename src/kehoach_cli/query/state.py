@@ -121,6 +121,23 @@ class TaskState:
         late = done is not None and done > self.han
         return True, Timeliness.QUA_HAN if late else Timeliness.DUNG_HAN
 
+    def for_body(self, code: str) -> TaskState:
+        """The task as body `code` stands on it, for that body's own report: its part (or
+        the whole task, once that is done: `standing_of`), so the text, the summary and the
+        per-body table of the report give one figure. The state itself when `code` holds
+        no part."""
+        part = self.by_body.get(code)
+        if part is None:
+            return self
+        done, timeliness = self.standing_of(code)
+        if done:
+            status = Status.HOAN_THANH
+            done_on = self.hoan_thanh_ngay if self.completed else part.done_on
+        else:
+            status, done_on = part.status, None
+        return TaskState(status, timeliness, self.han, done_on, self.parts, self.rule,
+                         self.by_body)
+
     def label(self) -> str:
         """"đã hoàn thành, đúng hạn", "đang thực hiện, quá hạn", "chưa thực hiện, trong hạn",
         "đang thực hiện (không thời hạn)"."""

@@ -111,7 +111,8 @@ class TaskRow(NamedTuple):
 
     ref: TaskRef
     assignments: list[Assignment]
-    status: Status | None = None
+    status: Status = Status.CHUA_THUC_HIEN
+    noted: bool = False  # it has notes: without any in the list, the status column is left out
 
     @property
     def plan_key(self) -> str:
@@ -223,10 +224,12 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
             if not found and (codes or flt.roles):
                 continue
             history = by_task.get(task.ma)
-            status = assess(task, registry, history, today).status if history else None
-            if flt.statuses and (status or Status.CHUA_THUC_HIEN) not in flt.statuses:
+            # No note: "chưa thực hiện", as `assess` says (not worth assessing 20,000 times).
+            status = (assess(task, registry, history, today).status if history
+                      else Status.CHUA_THUC_HIEN)
+            if flt.statuses and status not in flt.statuses:
                 continue
-            rows.append(TaskRow(TaskRef(loaded, section, task), found, status))
+            rows.append(TaskRow(TaskRef(loaded, section, task), found, status, bool(history)))
     return TaskList(rows, resolved, len(workspace.plans), problems)
 
 

@@ -296,7 +296,10 @@ class Doc:
         ppr.append(borders)
 
     def table(self, columns: list[str], rows: list[list[str]], widths_mm: list[float],
-              size: float = TABLE_PT, left_from: float = 30) -> Any:
+              size: float = TABLE_PT, left_from: float = 30, whole_rows: bool = False) -> Any:
+        """A table with a repeated header row; `whole_rows` keeps each row on one page (for
+        short rows: a table cut mid-row leaves a line of a name alone on the next page;
+        long task rows may break, or pages would be left half empty)."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
@@ -310,7 +313,12 @@ class Doc:
         for cell, text in zip(header.cells, columns, strict=True):
             self.cell_para(cell, text, size=size, bold=True, align="center")
         for values in rows:
-            cells = table.add_row().cells
+            row = table.add_row()
+            if whole_rows:
+                whole = OxmlElement("w:cantSplit")
+                whole.set(qn("w:val"), "true")
+                row._tr.get_or_add_trPr().append(whole)
+            cells = row.cells
             for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
                 align = "left" if widths_mm[i] >= left_from else "center"
                 for line in text.split("\n"):
@@ -358,6 +366,29 @@ class Doc:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self.page(section, landscape=True)
         section.different_first_page_header_footer = False
+        self._shrink(self.doc.paragraphs[-1])
+
+    @staticmethod
+    def _shrink(paragraph: Any) -> None:
+        """Make the empty paragraph that ends a section (it holds the section break) one
+        point high: on a full page it would spill over alone and leave a blank page."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        fmt = paragraph.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing = Pt(1)
+        ppr = paragraph._p.get_or_add_pPr()
+        rpr = OxmlElement("w:rPr")  # the paragraph mark's font: it sets the line's height
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "2")  # half-points
+        rpr.append(size)
+        sect = ppr.find(qn("w:sectPr"))
+        if sect is not None:  # the schema puts the mark's rPr before sectPr
+            sect.addprevious(rpr)
+        else:
+            ppr.append(rpr)
 
 
 def set_widths(table: Any, widths_mm: list[float]) -> None:

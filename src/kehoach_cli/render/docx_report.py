@@ -96,7 +96,9 @@ def _note_clause(entry: Entry) -> str:
         where.append(f"minh chứng: {entry.minh_chung}")
     if entry.trang_thai is not None:
         status = STATUS_LABELS[entry.trang_thai]
-        where.append(f"báo cáo {status}{' cả nhiệm vụ' if entry.ca_nhiem_vu else ''}")
+        # Whose status: the body's part, or the whole task (not "báo cáo đang thực hiện",
+        # which reads as the report being in progress).
+        where.append(f"trạng thái{' cả nhiệm vụ' if entry.ca_nhiem_vu else ''}: {status}")
     return f"{text} ({'; '.join(where)})"
 
 
@@ -113,7 +115,9 @@ def body_paragraphs(registry: Registry, line: TaskLine) -> list[str]:
 def state_sentence(report: Report, line: TaskLine) -> str:
     state = line.state
     end = format_date(report.end)
-    text = f"Đến ngày {end}, nhiệm vụ {state.label()}"
+    # A body's own report gives its own part (review.py): say so, not "the task".
+    subject = "phần việc của đơn vị" if report.don_vi is not None else "nhiệm vụ"
+    text = f"Đến ngày {end}, {subject} {state.label()}"
     if state.completed and state.hoan_thanh_ngay:
         text += f" (ngày {format_date(state.hoan_thanh_ngay)})"
     elif state.han and not state.completed:
@@ -167,18 +171,59 @@ def _ids(report: Report, lines: list[TaskLine]) -> str:
     return ", ".join(task_id(report, line) for line in lines)
 
 
+def _capitalised(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}"
+
+
+def _silent_sentences(report: Report) -> list[str]:
+    """One sentence per silent body; a silent group and those of its members silent on the
+    same tasks in the same way share one ("Các tổ chức chính trị - xã hội phường (ĐTN,
+    HLHPN, HND, HCCB) chưa báo cáo ..."), not one near-identical line each."""
+    from kehoach_cli.plan.bodies import registry_of
+
+    silent = {body.ma: body for body in report.silent_bodies}
+    members: dict[str, list[str]] = {}
+    for loaded in report.plans:
+        registry = registry_of(loaded)
+        for code in silent:
+            if (found := registry.get(code)) is not None and found.thanh_vien:
+                members.setdefault(code, list(found.thanh_vien))
+    folded: dict[str, list[str]] = {}  # group -> the members its sentence speaks for
+    for group, codes in members.items():
+        same = [c for c in codes if c in silent and c not in folded
+                and silent[c].total == silent[group].total
+                and silence_text(silent[c]) == silence_text(silent[group])]
+        if same:
+            folded[group] = same
+    inside = {c for codes in folded.values() for c in codes}
+    out: list[str] = []
+    for body in report.silent_bodies:
+        if body.ma in inside:
+            continue
+        grouped = folded.get(body.ma)
+        who = (f"{_capitalised(body.ten)} ({', '.join(grouped)})" if grouped
+               else f"{_capitalised(body.ten)} ({body.ma})")
+        out.append(f"{who} chưa báo cáo kết quả thực hiện {body.total} nhiệm vụ được giao: "
+                   f"{silence_text(body)}.")
+    return out
+
+
 def assessment_facts(report: Report) -> tuple[list[str], list[str]]:
-    """What the data says for "ưu điểm" and for "hạn chế", as sentences."""
+    """What the data says for "ưu điểm" (only what went well) and for "hạn chế", as
+    sentences."""
     active = [t for t in report.tasks if t.active]
     done = [t for t in report.tasks if t.state.completed]
     reporters = {e.don_vi for t in report.tasks for e in t.entries}
-    good = [f"Trong kỳ có {len(active)}/{len(report.tasks)} nhiệm vụ có kết quả được báo cáo, "
-            f"với {report.entry_count} lượt báo cáo của {len(reporters)} đơn vị; "
-            f"{len(done)} nhiệm vụ đã hoàn thành."] if report.tasks else []
-    weak: list[str] = []
-    for body in report.silent_bodies:
-        weak.append(f"{body.ten[:1].upper()}{body.ten[1:]} ({body.ma}) chưa báo cáo kết quả thực hiện "
-                    f"{body.total} nhiệm vụ được giao: {silence_text(body)}.")
+    good: list[str] = []
+    if active:
+        text = (f"Trong kỳ có {len(active)}/{len(report.tasks)} nhiệm vụ có kết quả được báo "
+                f"cáo, với {report.entry_count} lượt báo cáo của {len(reporters)} đơn vị")
+        good.append(f"{text}; {len(done)} nhiệm vụ đã hoàn thành." if done else f"{text}.")
+    elif done:
+        good.append(f"{len(done)}/{len(report.tasks)} nhiệm vụ đã hoàn thành.")
+    weak = _silent_sentences(report)
+    if report.tasks and not done:
+        weak.append("Chưa có nhiệm vụ nào hoàn thành.")
     if report.without_activity:
         weak.append(f"Các nhiệm vụ chưa có hoạt động trong kỳ: {_ids(report, report.without_activity)}.")
     for line in report.overdue:
@@ -234,12 +279,14 @@ def _appendix(doc: Doc, report: Report) -> None:
     doc.para("1. Kết quả theo đơn vị", bold=True, keep=True)
     widths = [12.0, 53.0, 16.0, 16.0, 16.0, 17.0, 17.0, 19.0, 19.0, 18.0, 20.0, 24.0]
     table = body_table(report)
-    doc.table(table.columns, table.rows, widths, size=11, left_from=50)
+    # The note before its table and kept with it: alone at the top of a page it explains
+    # nothing.
     doc.para("Ghi chú: đơn vị nhận nhiệm vụ trực tiếp hoặc qua nhóm; một đơn vị hoàn thành "
              "phần việc của mình được tính hoàn thành cho đơn vị đó; “thường xuyên”: nhiệm vụ "
-             "không thời hạn chưa hoàn thành, đánh giá bằng tỷ lệ có hoạt động.", size=11,
-             italic=True, before=3, after=12)
-    doc.para("2. Tình hình thực hiện từng nhiệm vụ", bold=True, keep=True)
+             "không thời hạn, hoàn thành hay chưa, không tính đúng hạn hay quá hạn, đánh giá "
+             "bằng tỷ lệ có hoạt động.", size=11, italic=True, keep=True, after=3)
+    doc.table(table.columns, table.rows, widths, size=11, left_from=50, whole_rows=True)
+    doc.para("2. Tình hình thực hiện từng nhiệm vụ", bold=True, keep=True, before=12)
     columns = ["Mã", "Nội dung nhiệm vụ", "Đơn vị thực hiện", "Thời gian", "Số lượt báo cáo",
                "Số liệu", "Trạng thái"]
     rows = [[task_id(report, t), t.task.noi_dung,

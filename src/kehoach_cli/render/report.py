@@ -130,11 +130,13 @@ def body_counts(body: BodyLine) -> dict[str, int]:
         "tong_so": body.total,
         "co_hoat_dong": body.active,
         "khong_hoat_dong": body.inactive,
-        "hoan_thanh_dung_han": body.count(completed=True, late=False),
-        "hoan_thanh_qua_han": body.count(completed=True, late=True),
+        # A task without a deadline ("Thường xuyên") is neither on time nor late, done or not.
+        "hoan_thanh_dung_han": tally.get((True, Timeliness.DUNG_HAN), 0),
+        "hoan_thanh_qua_han": tally.get((True, Timeliness.QUA_HAN), 0),
         "chua_hoan_thanh_trong_han": tally.get((False, Timeliness.DUNG_HAN), 0),
         "chua_hoan_thanh_qua_han": tally.get((False, Timeliness.QUA_HAN), 0),
-        "khong_thoi_han": tally.get((False, Timeliness.KHONG_THOI_HAN), 0),
+        "khong_thoi_han": (tally.get((False, Timeliness.KHONG_THOI_HAN), 0)
+                           + tally.get((True, Timeliness.KHONG_THOI_HAN), 0)),
     }
 
 

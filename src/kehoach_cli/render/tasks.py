@@ -82,7 +82,7 @@ def task_list_table(result: TaskList, *, full: bool, for_terminal: bool = False)
     by_body = bool(result.bodies)
     several_bodies = len(result.body_codes) > 1
     show_plan = full or result.plan_count > 1
-    show_status = full or any(r.status for r in result.rows)
+    show_status = full or any(r.noted for r in result.rows)
     width = CONTENT_WIDTH_TERMINAL if for_terminal else CONTENT_WIDTH_PLAIN
     columns = ["Mã", "Mục", "Nội dung", "Vai trò" if by_body else "Đơn vị", "Thời gian"]
     if show_plan:
@@ -107,7 +107,7 @@ def task_list_table(result: TaskList, *, full: bool, for_terminal: bool = False)
         if show_plan:
             cells.insert(0, row.plan_key)
         if show_status:
-            cells.append(STATUS_LABELS[row.status] if row.status else "")
+            cells.append(STATUS_LABELS[row.status])
         rows.append(cells)
     return TableData(columns, rows)
 
@@ -126,7 +126,7 @@ def task_list_data(result: TaskList) -> list[dict[str, Any]]:
                         for a in row.assignments],
             "don_vi": {role.value: list(codes) for role, codes in row.task.roles().items()},
             "thoi_gian": timeframe_data(row.task.thoi_gian),
-            "trang_thai": row.status.value if row.status else None,
+            "trang_thai": row.status.value,
         }
         for row in result.rows
     ]
