@@ -238,7 +238,6 @@ def build_report(
     `problems` is read when the review is done, so a source may fill it on the way.
     """
     end = min(span.den, as_of)
-    next_span = span.next()
     narrowed = {r.plan.key: r.body for r in resolve_in_plans(plans, don_vi)} if don_vi else {}
     if callable(entries):
         source = entries  # a journal gives its notes in order of day, then of recording
@@ -249,74 +248,109 @@ def build_report(
         source = lambda loaded: grouped.get(loaded.key, [])  # noqa: E731
 
     lines: list[TaskLine] = []
-    holders: dict[str, tuple[str, list[tuple[TaskLine, list[TaskRole]]]]] = {}
-    active_by: dict[str, list[int]] = defaultdict(list)
-    last_seen: dict[str, date] = {}
-    tu = span.tu
+    tally = _Tally()
     unplaced = 0
     for loaded in plans:
         registry = registry_of(loaded)
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        members = registry.members_of
-        by_task: dict[str, list[Entry]] = defaultdict(list)
-        task_ids, body_codes = plan_keys(loaded)
-        for entry in source(loaded):
-            if entry.ngay <= end and not entry.huy:
-                by_task[entry.ma].append(entry)
-                if entry.ngay >= tu and why_unplaced(entry, task_ids, body_codes) is not None:
-                    unplaced += 1
+        by_task, missed = _notes_by_task(loaded, source(loaded), span.tu, end)
+        unplaced += missed
         for section, task in loaded.plan.tasks():
             roles = task_roles_for(focus.ma, task, registry) if focus else []
             if focus and not roles:
                 continue
             history = by_task.get(task.ma, [])
-            in_span = [e for e in history if e.ngay >= tu]
-            if focus:
-                in_span = [e for e in in_span if e.don_vi in members(focus.ma)]
-            state = assess(task, registry, history, end)
-            if focus:  # a body reports on its own part (domain), with one figure throughout
-                state = state.for_body(focus.ma)
-            totals, shares = _sum_figures(in_span)
-            line = TaskLine(
-                plan=loaded, section=section, task=task, entries=in_span,
-                so_lieu=totals, so_lieu_don_vi=shares, state=state,
-                due_next=_due_next(task, state, next_span),
-                not_expected=state.completed or starts_after(task.thoi_gian, end),
-                roles=roles,
-            )
+            line = _task_line(loaded, section, task, registry, history, focus, roles, span, end)
             lines.append(line)
-            reporters = {e.don_vi for e in in_span}
-            latest: dict[str, date] = {}
-            for entry in history:  # in order of day: the last one per body is its latest
-                latest[entry.don_vi] = entry.ngay
-            held_by = ([(focus.ma, roles, members(focus.ma))]
+            held_by = ([(focus.ma, roles, registry.members_of(focus.ma))]
                        if focus else _holders(task, registry))
-            for code, held, group in held_by:
-                if code not in holders:
-                    body = registry.get(code)
-                    holders[code] = (body.ten if body else code, [])
-                holders[code][1].append((line, held))
-                if not reporters.isdisjoint(group):
-                    active_by[code].append(id(line))
-                seen = max((latest[c] for c in group if c in latest), default=None)
-                if seen is not None and (code not in last_seen or seen > last_seen[code]):
-                    last_seen[code] = seen
-    # Bodies in registry order (the order the plan lists them), across plans.
-    rank: dict[str, int] = {}
-    for loaded in plans:
-        for body in registry_of(loaded).bodies:
-            rank.setdefault(body.ma, len(rank))
-    order = sorted(holders, key=lambda code: rank.get(code, len(rank)))
-    first_day = min((p.plan.ke_hoach.ngay for p in plans if p.plan.ke_hoach.ngay), default=None)
-    bodies = [BodyLine(code, holders[code][0], holders[code][1], len(active_by[code]),
-                       frozenset(active_by[code]), last_seen.get(code),
-                       silent_periods(span, last_seen.get(code), first_day))
-              for code in order]
+            tally.count(line, history, held_by, registry)
+    bodies = tally.bodies(plans, span)
     focus_body = next(iter(narrowed.values()), None)
-    return Report(span, as_of, next_span, list(plans), lines, bodies, focus_body, list(problems),
-                  unplaced)
+    return Report(span, as_of, span.next(), list(plans), lines, bodies, focus_body,
+                  list(problems), unplaced)
+
+
+def _notes_by_task(loaded: LoadedPlan, notes: Iterable[Entry], tu: date, end: date
+                   ) -> tuple[dict[str, list[Entry]], int]:
+    """A plan's notes up to `end` by task (retractions left out), and how many of those in
+    the span name a task or body the plan no longer has."""
+    by_task: dict[str, list[Entry]] = defaultdict(list)
+    task_ids, body_codes = plan_keys(loaded)
+    unplaced = 0
+    for entry in notes:
+        if entry.ngay <= end and not entry.huy:
+            by_task[entry.ma].append(entry)
+            if entry.ngay >= tu and why_unplaced(entry, task_ids, body_codes) is not None:
+                unplaced += 1
+    return by_task, unplaced
+
+
+def _task_line(loaded: LoadedPlan, section: Section, task: Task, registry: Registry,
+               history: list[Entry], focus: Body | None, roles: list[TaskRole], span: Span,
+               end: date) -> TaskLine:
+    """One task of the review: its notes in the span (only the focus body's, when narrowed),
+    figures, state at `end`, and what falls due next."""
+    in_span = [e for e in history if e.ngay >= span.tu]
+    if focus:
+        members = registry.members_of(focus.ma)
+        in_span = [e for e in in_span if e.don_vi in members]
+    state = assess(task, registry, history, end)
+    if focus:  # a body reports on its own part (domain), with one figure throughout
+        state = state.for_body(focus.ma)
+    totals, shares = _sum_figures(in_span)
+    return TaskLine(
+        plan=loaded, section=section, task=task, entries=in_span,
+        so_lieu=totals, so_lieu_don_vi=shares, state=state,
+        due_next=_due_next(task, state, span.next()),
+        not_expected=state.completed or starts_after(task.thoi_gian, end),
+        roles=roles,
+    )
+
+
+@dataclass
+class _Tally:
+    """Per body across plans: the tasks it holds, those it reported on in the span, and the
+    day of its latest note (for the periods it has been silent)."""
+
+    holders: dict[str, tuple[str, list[tuple[TaskLine, list[TaskRole]]]]] = field(
+        default_factory=dict)
+    active_by: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    last_seen: dict[str, date] = field(default_factory=dict)
+
+    def count(self, line: TaskLine, history: list[Entry], held_by: Iterable[Holding],
+              registry: Registry) -> None:
+        reporters = {e.don_vi for e in line.entries}
+        latest: dict[str, date] = {}
+        for entry in history:  # in order of day: the last one per body is its latest
+            latest[entry.don_vi] = entry.ngay
+        for code, held, group in held_by:
+            if code not in self.holders:
+                body = registry.get(code)
+                self.holders[code] = (body.ten if body else code, [])
+            self.holders[code][1].append((line, held))
+            if not reporters.isdisjoint(group):
+                self.active_by[code].append(id(line))
+            seen = max((latest[c] for c in group if c in latest), default=None)
+            if seen is not None and (code not in self.last_seen or seen > self.last_seen[code]):
+                self.last_seen[code] = seen
+
+    def bodies(self, plans: Sequence[LoadedPlan], span: Span) -> list[BodyLine]:
+        """One line per body, in registry order (the order the plans list them)."""
+        rank: dict[str, int] = {}
+        for loaded in plans:
+            for body in registry_of(loaded).bodies:
+                rank.setdefault(body.ma, len(rank))
+        order = sorted(self.holders, key=lambda code: rank.get(code, len(rank)))
+        first_day = min((p.plan.ke_hoach.ngay for p in plans if p.plan.ke_hoach.ngay),
+                        default=None)
+        return [BodyLine(code, self.holders[code][0], self.holders[code][1],
+                         len(self.active_by[code]), frozenset(self.active_by[code]),
+                         self.last_seen.get(code),
+                         silent_periods(span, self.last_seen.get(code), first_day))
+                for code in order]
 
 
 Holding = tuple[str, list[TaskRole], frozenset[str]]  # body, its roles, it and its members
