@@ -41,17 +41,6 @@ if TYPE_CHECKING:
     from kehoach_cli.plan.loader import LoadedPlan
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_FOLDED: dict[str, str] = {}
-
-
-def _fold(text: str) -> str:
-    # Registries of many plans repeat the same names: fold each spelling once.
-    folded = _FOLDED.get(text)
-    if folded is None:
-        folded = _FOLDED[text] = fold(text)
-    return folded
-
-
 _COMPACT: dict[str, str] = {}
 
 
@@ -152,7 +141,7 @@ class Registry:
         for body in bodies:
             self.by_code.setdefault(body.ma, body)
             for spelling in (body.ma, body.ten, *body.ten_khac):
-                folded = _fold(spelling)
+                folded = fold(spelling)
                 self._spellings.append((body, folded, _compact(folded)))
             for member in body.thanh_vien:
                 self._groups.setdefault(member, []).append(body.ma)
@@ -168,7 +157,7 @@ class Registry:
                     if body not in bucket:
                         bucket.append(body)
             self._exact = index
-        query = _fold(text)
+        query = fold(text)
         found = list(self._exact.get(query, []))
         found += [b for b in self._exact.get("\0" + _compact(query), []) if b not in found]
         return found
@@ -216,7 +205,7 @@ class Registry:
 
     def match(self, text: str) -> tuple[int | None, list[Body]]:
         """The best tier `text` reaches and the bodies named at that tier."""
-        query = _fold(text)
+        query = fold(text)
         compact = _compact(query)
         if not compact:
             return None, []
@@ -244,7 +233,7 @@ class Registry:
 
     def suggest(self, text: str, n: int = 3) -> list[Body]:
         """The bodies whose code, name or alias is closest to `text` (difflib on folded forms)."""
-        return _closest(_fold(text), [(body, folded) for body, folded, _ in self._spellings], n)
+        return _closest(fold(text), [(body, folded) for body, folded, _ in self._spellings], n)
 
 
 def _tier(query: str, compact: str, padded: str, words: list[str],
@@ -282,7 +271,7 @@ def _require_name(text: str) -> None:
     bad = first_unsafe(text, multiline=False)
     if bad:  # bytes that were not UTF-8 fold to nothing: say so rather than "empty"
         raise NotFound(f"tên đơn vị “{text}” {unsafe_reason(bad)}")
-    if not _compact(_fold(text)):
+    if not _compact(fold(text)):
         raise NotFound("tên đơn vị đang để trống: hãy gõ mã (ví dụ MTTQ) hoặc tên đơn vị")
 
 
@@ -335,7 +324,7 @@ def resolve_in_plans(plans: Iterable[LoadedPlan], text: str) -> list[Resolved]:
             per_plan.append((tier, loaded, found))
     if not per_plan:
         spellings = [(b, folded) for p in plans for b, folded, _ in registry_of(p)._spellings]
-        raise NotFound(unknown_message(text, _unique(_closest(_fold(text), spellings, 9))[:3]))
+        raise NotFound(unknown_message(text, _unique(_closest(fold(text), spellings, 9))[:3]))
     tier = min(t for t, _, _ in per_plan)
     chosen = [(p, found) for t, p, found in per_plan if t == tier]
     for loaded, found in chosen:

@@ -35,7 +35,7 @@ from kehoach_cli.render.docx_layout import (
     write_closing,
     write_header,
 )
-from kehoach_cli.render.report import body_table, line_figures, silence_text, task_id
+from kehoach_cli.render.report import body_table, by_section, line_figures, silence_text, task_id
 from kehoach_cli.render.values import timeframe_text
 from kehoach_cli.status import STATUS_LABELS
 from kehoach_cli.text import fold
@@ -151,15 +151,11 @@ def _task(doc: Doc, report: Report, line: TaskLine) -> Any:
 
 def _results(doc: Doc, report: Report) -> Any:
     last = doc.para("II. KẾT QUẢ THỰC HIỆN", bold=True, keep=True, before=6)
-    current: tuple[str, str] | None = None
-    for line in report.tasks:
-        key = (line.plan.key, line.section.ma)
-        if key != current:
-            current = key
-            prefix = f"{line.plan.key} – " if len(report.plans) > 1 else ""
-            doc.para(f"{prefix}{line.section.ma}. {line.section.tieu_de}", bold=True,
-                     indent=True, keep=True, before=6)
-        last = _task(doc, report, line)
+    for prefix, section, lines in by_section(report):
+        doc.para(f"{prefix}{section.ma}. {section.tieu_de}", bold=True, indent=True, keep=True,
+                 before=6)
+        for line in lines:
+            last = _task(doc, report, line)
     if not report.tasks:
         last = doc.para("Trong kỳ không có nhiệm vụ nào thuộc phạm vi báo cáo.", indent=True)
     return last

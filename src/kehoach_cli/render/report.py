@@ -13,7 +13,7 @@ from typing import Any
 from kehoach_cli.dates import format_date
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import CONVENTION_LABELS
-from kehoach_cli.plan.model import ROLE_SHORT, Role, Task
+from kehoach_cli.plan.model import ROLE_SHORT, Role, Section, Task
 from kehoach_cli.plan.timeframe import KIND_LABELS
 from kehoach_cli.query.review import BodyLine, Report, TaskLine
 from kehoach_cli.render.output import TableData, to_markdown
@@ -103,16 +103,32 @@ def task_tables(report: Report, grouping: Grouping = Grouping.MUC,
                 rows.append(row)
             tables.append(TableData(columns, rows, f"{body.ma} – {body.ten}"))
         return tables
+    for prefix, section, lines in by_section(report):
+        title = f"{prefix}Mục {section.ma}. {shorten(section.tieu_de, 100)}"
+        tables.append(TableData(list(TASK_COLUMNS), [task_row(report, line, width)
+                                                     for line in lines], title))
+    return tables
+
+
+def by_section(report: Report) -> Iterator[tuple[str, Section, list[TaskLine]]]:
+    """The review's tasks under their plan's sections, in document order, each with the
+    heading prefix naming the plan when the review covers several ("kh160 – ")."""
+    several = len(report.plans) > 1
     current: tuple[str, str] | None = None
+    group: list[TaskLine] = []
     for line in report.tasks:
         key = (line.plan.key, line.section.ma)
         if key != current:
-            current = key
-            prefix = f"{line.plan.key} – " if len(report.plans) > 1 else ""
-            title = f"{prefix}Mục {line.section.ma}. {shorten(line.section.tieu_de, 100)}"
-            tables.append(TableData(list(TASK_COLUMNS), [], title))
-        tables[-1].rows.append(task_row(report, line, width))
-    return tables
+            if group:
+                yield _prefix(group[0], several), group[0].section, group
+            current, group = key, []
+        group.append(line)
+    if group:
+        yield _prefix(group[0], several), group[0].section, group
+
+
+def _prefix(line: TaskLine, several: bool) -> str:
+    return f"{line.plan.key} – " if several else ""
 
 
 BODY_COLUMNS = ["STT", "Đơn vị", "Tổng số nhiệm vụ", "Có hoạt động", "Không có hoạt động",
