@@ -77,3 +77,11 @@ def test_unknown_option_suggestion_is_vietnamese(workspace: Path, cli: Runner) -
     result = cli("report", "--bogus")
     assert result.code == 2
     assert "Possible" not in result.err and "không có tùy chọn --bogus" in result.err
+
+
+def test_list_help_names_every_timeframe_kind(cli: Runner) -> None:
+    from kehoach_cli.plan.timeframe import KIND_LABELS
+
+    shown = " ".join(cli("list", "--help").out.split())
+    for label in KIND_LABELS.values():
+        assert label in shown, label

@@ -25,7 +25,8 @@ def list_tasks(
         help="Mục trong “Nội dung thực hiện”: số mục (3) hoặc cụm từ trong tiêu đề mục.")] = None,
     loai_thoi_gian: Annotated[_Many, typer.Option(
         "--loai-thoi-gian", metavar="LOẠI", show_default=False,
-        help="Loại thời gian thực hiện: thường xuyên, có hạn, theo kỳ, định kỳ, khác.")] = None,
+        help="Loại thời gian thực hiện: thường xuyên, có hạn, theo kỳ, khoảng thời gian, "
+        "định kỳ, khác.")] = None,
     trang_thai: Annotated[_Many, typer.Option(
         "--trang-thai", metavar="TRẠNG_THÁI", show_default=False,
         help="Trạng thái mới nhất: chưa thực hiện (kể cả chưa có ghi nhận), đang thực hiện, "
