@@ -36,9 +36,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from operator import attrgetter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import Span, containing, span_of
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Role, Task
 from kehoach_cli.plan.timeframe import Timeframe, TimeframeKind
@@ -46,6 +45,20 @@ from kehoach_cli.status import STATUS_LABELS, Status, Timeliness
 
 if TYPE_CHECKING:
     from kehoach_cli.plan.bodies import Registry
+
+
+class Note(Protocol):
+    """What the state rule reads of a note: a journal `Entry`, or the slimmer record the
+    journal digest keeps for `list` (`journal/digest.py`)."""
+
+    @property
+    def ngay(self) -> date: ...
+    @property
+    def don_vi(self) -> str: ...
+    @property
+    def trang_thai(self) -> Status | None: ...
+    @property
+    def ca_nhiem_vu(self) -> bool: ...
 
 
 class Rule(StrEnum):
@@ -249,7 +262,7 @@ class _Track:
         self.notes = 0
         self.whole = False  # the latest status came from a whole-task note
 
-    def add(self, entry: Entry) -> None:
+    def add(self, entry: Note) -> None:
         self.notes += 1
         status = entry.trang_thai
         if status is None:
@@ -288,7 +301,7 @@ def _combine(code: str, role: Role, leaves: tuple[str, ...], via: str | None,
     return Part(code, role, Status.CHUA_THUC_HIEN, None, notes, members, via)
 
 
-def _latest_status(notes: Sequence[Entry]) -> tuple[Status, date | None]:
+def _latest_status(notes: Sequence[Note]) -> tuple[Status, date | None]:
     """For a task no body carries out: the latest status reported, and since when it holds
     if it is "completed" (the start of the latest unbroken run of completing notes)."""
     track = _Track()
@@ -297,12 +310,12 @@ def _latest_status(notes: Sequence[Entry]) -> tuple[Status, date | None]:
     return track.current(), track.done_on
 
 
-def assess(task: Task, registry: Registry, history: Sequence[Entry], at: date) -> TaskState:
+def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) -> TaskState:
     """The state of `task` at `at`. `history` holds its notes in order of the day the work
     happened (then of recording), retracted ones already left out; notes after `at` are
     ignored."""
     timeframe = task.thoi_gian
-    relevant: Sequence[Entry] = history
+    relevant: Sequence[Note] = history
     if history and history[-1].ngay > at:  # in day order: only then are some notes later
         relevant = [e for e in history if e.ngay <= at]
     deadline: date | None = None
