@@ -24,8 +24,9 @@ from kehoach_cli.journal.store import MIN_ID_PREFIX, RECORD_SUFFIX, link_problem
 from kehoach_cli.problems import Problem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
+    from kehoach_cli.journal.digest import StateNote
     from kehoach_cli.journal.entry import Entry
     from kehoach_cli.plan.loader import LoadedPlan
 
@@ -123,21 +124,31 @@ def journal_files(loaded_plan: LoadedPlan) -> list[Path]:
 
 def _record_files(loaded_plan: LoadedPlan) -> list[str]:
     # Plain strings: a report reads 30,000 files, and a Path each costs more than its read.
-    # A link is not a record file (it may point anywhere: its lines are not this plan's
-    # notes); `check` reports it.
+    return [item.path for item in _record_entries(loaded_plan)]
+
+
+def _record_entries(loaded_plan: LoadedPlan) -> list[os.DirEntry[str]]:
+    """The record files of a plan's journal as the folder lists them, in name order.
+
+    A link is not a record file (it may point anywhere: its lines are not this plan's
+    notes); `check` reports it.
+    """
     folder = sidecar_dir(loaded_plan.path)
     try:
         with os.scandir(folder) as items:
-            names = sorted(item.name for item in items
-                           if item.name.endswith(RECORD_SUFFIX) and not item.name.startswith(".")
-                           and not item.is_symlink())
+            found = [item for item in items
+                     if item.name.endswith(RECORD_SUFFIX) and not item.name.startswith(".")
+                     and not item.is_symlink()]
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
         raise KehoachError(f"{folder}: không đọc được thư mục nhật ký ({os_reason(exc)})",
                            ExitCode.IO) from None
-    base = os.fspath(folder)
-    return [os.path.join(base, name) for name in names]
+    found.sort(key=_name)
+    return found
+
+
+_name = attrgetter("name")
 
 
 def _contents(path: str, out: JournalRead) -> bytes | None:
@@ -314,6 +325,22 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
             _read_file(path, data, loaded_plan.key, out, task_id, prefix)
     _apply_corrections(out)
     return out
+
+
+def read_states(loaded_plan: LoadedPlan
+                ) -> tuple[Mapping[str, Sequence[StateNote | Entry]], list[Problem]]:
+    """What the state rule needs of a plan's journal (each task's effective notes, in day
+    order) and its damage: from the digest when the journal is as it was digested
+    (`journal/digest.py`), else from a full read, which then refreshes the digest."""
+    from kehoach_cli.journal import digest
+
+    notes, stamps = digest.load(loaded_plan, _record_entries(loaded_plan))
+    if notes is not None:
+        return notes, []
+    journal = read_journal(loaded_plan)
+    by_task = journal.by_task()
+    digest.save(loaded_plan, stamps, by_task, journal.problems)
+    return by_task, journal.problems
 
 
 def check_journal(loaded_plan: LoadedPlan) -> list[Problem]:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from kehoach_cli.plan.model import SCHEMA_VERSION, Plan, Role
-from kehoach_cli.text import first_unsafe, fold, unsafe_reason
+from kehoach_cli.text import UNSAFE, first_unsafe, fold, unsafe_reason
 
 Loc = tuple[Any, ...]
 Issue = tuple[Loc, str, bool]
@@ -87,11 +87,12 @@ def _code_refs(codes: dict[str, int], items: list[tuple[int, Any]], loc: Loc) ->
             for k, code in items if isinstance(code, str) and code.strip() not in codes]
 
 
-def check_data(data: Any) -> list[Issue]:
-    """Every cross-field problem of the plan data, located by its path."""
+def check_data(data: Any, text: str | None = None) -> list[Issue]:
+    """Every cross-field problem of the plan data, located by its path; `text`, the YAML
+    the data was read from, lets a plan with no unsafe character skip looking for them."""
     if not isinstance(data, dict):
         return []
-    issues: list[Issue] = _unsafe_text(data)
+    issues: list[Issue] = [] if text is not None and plainly_safe(text) else _unsafe_text(data)
     version = data.get("luoc_do")
     if version is not None and str(version).strip() != str(SCHEMA_VERSION):
         issues.append((("luoc_do",), f"phiên bản lược đồ “{version}” không được hỗ trợ "
@@ -124,6 +125,17 @@ def check_data(data: Any) -> list[Issue]:
         loc = ("ke_hoach", "to_chuc_thuc_hien", i, "don_vi")
         issues += _code_refs(codes, _items(item, "don_vi"), loc)
     return issues
+
+
+def plainly_safe(text: str) -> bool:
+    """Whether no text parsed from this YAML can hold an unsafe character: the file holds
+    none (a line break's CR aside: YAML reads line breaks as LF) and no backslash, the only
+    way (an escape in double quotes) YAML makes a character the file does not hold. One C
+    scan of the file instead of one per string: a 10,000-task plan has 118,000 strings."""
+    return "\\" not in text and _UNSAFE_BUT_CR.search(text) is None
+
+
+_UNSAFE_BUT_CR = re.compile(UNSAFE.pattern.replace("\x0b-\x1f", "\x0b\x0c\x0e-\x1f"))
 
 
 def _unsafe_text(data: Any) -> list[Issue]:

@@ -57,7 +57,7 @@ def validate_text(path: Path, text: str) -> tuple[Plan | None, list[Problem]]:
 
     data = yamlio.load_yaml(path, text)
     plan, issues = schema.validate(data)
-    issues += validate.check_data(data)
+    issues += validate.check_data(data, text)
     if not issues:
         return plan, []
     marks = yamlio.marks_of(text)

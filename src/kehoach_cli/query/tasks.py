@@ -188,6 +188,7 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
     status is the task's own (`assess`), as `report` gives it; `show` explains it part by
     part.
     """
+    from kehoach_cli.journal.read import read_states
     from kehoach_cli.query.state import assess  # only once there are notes to weigh
 
     resolved: list[Resolved] = []
@@ -209,9 +210,10 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
             continue
         registry = registry_of(loaded)
         codes = wanted.get(loaded.key, [])
-        progress = read_progress(loaded)
-        problems.extend(progress.problems)
-        by_task = progress.by_task  # each in order of day, then of recording
+        # Each task's notes in order of day, then of recording; from the journal digest
+        # when the journal has not changed since it was last read in full.
+        by_task, damage = read_states(loaded)
+        problems.extend(damage)
         for section, task in loaded.plan.tasks():
             if flt.sections and not _section_matches(section, flt.sections):
                 continue

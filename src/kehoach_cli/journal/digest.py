@@ -1,0 +1,181 @@
+"""The journal digest: what `list` needs of a plan's journal, kept between runs.
+
+`list` asks one question of each task's notes: its state today (`query/state.assess`). That
+reads four fields of each effective note (the day, the reporting body, the status, whether
+it speaks for the whole task), in day order. Decoding a whole journal to get them costs far
+more than listing: 1,000 plans with 200,000 notes in 30,000 files take ~1.2 s to read,
+against ~0.1 s for the listing itself. So after a full read, those four fields are kept per
+plan in the user's cache folder, one small list per task, and the next `list` reads them
+instead of the journal, decoding only the tasks it shows.
+
+When the digest holds. It is keyed by every record file's name, size, modification and
+change times and inode (the stamps git's index trusts): appending, rewriting, a merge, a
+pull, a copied-in or deleted file each change at least one of them, and the change time
+cannot be put back by any tool (on POSIX; Windows reports the creation time there, so an
+edit that keeps a file's size and puts its old modification time back is only seen once
+another stamp moves). Two more guards close the gaps a stamp leaves:
+- a file changed within the last few seconds of the full read is "racy" (another write in
+  the same tick of the clock would keep its stamp, as with git's racily clean entries): no
+  digest is written then, the next run reads in full again;
+- a journal with damaged lines is never digested: its messages (file, line, what is wrong)
+  come from a full read, every time.
+The stamps are taken before the read: a file that grows between the two is seen as changed
+next time. `show`, `nhat-ky` and `report` read journals in full, never the digest.
+
+The digest is data only (MessagePack, decoded into fixed types: a planted file cannot run
+code), private to the user (`cachefiles`), and a miss, a damaged or foreign file only costs a
+full read. KEHOACH_NO_CACHE=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from collections.abc import Iterator, Mapping
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from kehoach_cli import cachefiles
+from kehoach_cli.status import Status
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kehoach_cli.journal.entry import Entry
+    from kehoach_cli.plan.loader import LoadedPlan
+    from kehoach_cli.problems import Problem
+
+# Bumped whenever what the digest holds changes shape or meaning.
+FORMAT = 1
+# A file changed this recently, when the digest would be written, may change again within
+# the same clock tick without its stamp showing it (FAT's tick is 2 s): not digested.
+RACY_NS = 3_000_000_000
+
+Stamp = tuple[str, int, int, int, int]  # name, size, mtime_ns, ctime_ns, inode
+
+
+class StateNote(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """The part of a note the state rule reads (`query.state.Note`)."""
+
+    ngay: date
+    don_vi: str
+    trang_thai: Status | None = None
+    ca_nhiem_vu: bool = False
+
+
+class _Held(msgspec.Struct, array_like=True):
+    format: int
+    owner: str  # the journal folder, absolute: a name collision is only a miss
+    stamps: list[Stamp]
+    # Per task, its notes' StateNote list still encoded: decoded only for the tasks shown.
+    tasks: dict[str, msgspec.Raw]
+
+
+@cache
+def _held_decoder() -> msgspec.msgpack.Decoder[_Held]:
+    return msgspec.msgpack.Decoder(_Held)
+
+
+@cache
+def _notes_decoder() -> msgspec.msgpack.Decoder[list[StateNote]]:
+    return msgspec.msgpack.Decoder(list[StateNote])
+
+
+class TaskNotes(Mapping[str, list[StateNote]]):
+    """A plan's notes by task id, in day order, for the state rule: decoded from the digest
+    one task at a time, as they are asked for."""
+
+    def __init__(self, encoded: dict[str, msgspec.Raw]) -> None:
+        self._encoded = encoded
+        self._decoded: dict[str, list[StateNote]] = {}
+
+    def __getitem__(self, task_id: str) -> list[StateNote]:
+        found = self._decoded.get(task_id)
+        if found is None:
+            found = self._decoded[task_id] = _notes_decoder().decode(self._encoded[task_id])
+        return found
+
+    def __contains__(self, task_id: object) -> bool:
+        return task_id in self._encoded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._encoded)
+
+    def __len__(self) -> int:
+        return len(self._encoded)
+
+
+def stamps_of(files: list[os.DirEntry[str]]) -> list[Stamp] | None:
+    """The stamps of a journal's record files, or None if one cannot be looked at."""
+    out: list[Stamp] = []
+    for item in files:
+        try:
+            info = item.stat(follow_symlinks=False)
+        except OSError:
+            return None
+        out.append((item.name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return out
+
+
+def _entry(folder: str) -> Path:
+    from kehoach_cli.plan.cache import cache_dir
+
+    data = folder.encode("utf-8")
+    return cache_dir() / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.nhat-ky"
+
+
+def _folder_key(loaded: LoadedPlan) -> str:
+    from kehoach_cli.journal.store import sidecar_dir
+
+    return os.path.abspath(sidecar_dir(loaded.path))
+
+
+def load(loaded: LoadedPlan, files: list[os.DirEntry[str]]) -> tuple[TaskNotes | None, list[Stamp] | None]:
+    """The digest of `loaded`'s journal if its record files (`files`) are as digested, else
+    None; and the files' stamps, taken now, for `save` after a full read."""
+    if os.environ.get("KEHOACH_NO_CACHE"):
+        return None, None
+    stamps = stamps_of(files)
+    if stamps is None:
+        return None, None
+    key = _folder_key(loaded)
+    target = _entry(key)
+    if not cachefiles.usable_folder(target.parent, create=False):
+        return None, stamps
+    data = cachefiles.read(target)
+    if data is None:
+        return None, stamps
+    try:
+        held = _held_decoder().decode(data)
+    except msgspec.DecodeError:
+        return None, stamps
+    if held.format != FORMAT or held.owner != key or held.stamps != stamps:
+        return None, stamps
+    return TaskNotes(held.tasks), stamps
+
+
+def save(loaded: LoadedPlan, stamps: list[Stamp] | None, by_task: Mapping[str, list[Entry]],
+         problems: list[Problem]) -> None:
+    """Keep the digest of a journal just read in full (`by_task`: its effective notes by
+    task, in day order) under the stamps taken before reading; nothing is kept for a
+    damaged journal, or one a file of which changed too recently to trust its stamp."""
+    if stamps is None or problems or os.environ.get("KEHOACH_NO_CACHE"):
+        return
+    now = time.time_ns()
+    if any(now - max(mtime, ctime) < RACY_NS for _, _, mtime, ctime, _ in stamps):
+        return
+    key = _folder_key(loaded)
+    target = _entry(key)
+    if not cachefiles.usable_folder(target.parent, create=True):
+        return
+    encode = msgspec.msgpack.Encoder().encode
+    tasks = {
+        task_id: msgspec.Raw(encode([StateNote(e.ngay, e.don_vi, e.trang_thai, e.ca_nhiem_vu)
+                                     for e in notes]))
+        for task_id, notes in by_task.items()
+    }
+    cachefiles.write(target, encode(_Held(FORMAT, key, stamps, tasks)))

@@ -1,0 +1,189 @@
+"""The journal digest `list` reads instead of the journal: never stale, never code, never
+written for a damaged journal or one changed a moment ago."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kehoach_cli.journal import digest
+from kehoach_cli.journal import read as journal_read
+from kehoach_cli.plan.cache import cache_dir
+from tests.conftest import Runner
+
+
+def _digests() -> list[Path]:
+    folder = cache_dir()
+    return sorted(folder.glob("*.nhat-ky")) if folder.is_dir() else []
+
+
+def _listed(cli: Runner, *args: str) -> dict[str, str]:
+    result = cli("list", *args, "--dinh-dang", "json")
+    assert result.code == 0, result.err
+    return {item["ma"]: item["trang_thai"] for item in json.loads(result.out)}
+
+
+def _journal_file(workspace: Path) -> Path:
+    [found] = (workspace / "plans" / "kh160.nhat-ky").glob("*.jsonl")
+    return found
+
+
+@pytest.fixture
+def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by the test a moment ago count as settled (no racy window)."""
+    monkeypatch.setattr(digest, "RACY_NS", 0)
+
+
+@pytest.fixture
+def no_full_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every full journal read, so a test can tell the digest was used."""
+    reads: list[str] = []
+    real = journal_read.read_journal
+
+    def spy(loaded: Any, task_id: str | None = None) -> Any:
+        reads.append(loaded.key)
+        return real(loaded, task_id)
+
+    monkeypatch.setattr(journal_read, "read_journal", spy)
+    return reads
+
+
+def test_list_reads_the_digest_once_written(workspace: Path, cli: Runner, trusting: None,
+                                            no_full_read: list[str]) -> None:
+    assert cli("log", "3.2", "đã giám sát", "-u", "MTTQ", "-t", "hoàn thành",
+               "--ca-nhiem-vu").code == 0
+    assert cli("log", "1.1", "đang làm", "-u", "MTTQ").code == 0
+    no_full_read.clear()  # `log` reads the journal too (to refuse a repeated note)
+    full = _listed(cli, "--don-vi", "MTTQ")
+    assert no_full_read == ["kh160"] and len(_digests()) == 1
+    assert _listed(cli, "--don-vi", "MTTQ") == full
+    assert no_full_read == ["kh160"]  # the second list read no journal
+    assert full["3.2"] == "hoan_thanh" and full["1.1"] == "dang_thuc_hien"
+    assert full["2.1"] == "chua_thuc_hien"
+
+
+def test_the_digest_gives_what_a_full_read_gives(workspace: Path, cli: Runner, trusting: None,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A group's note, a whole-task note, a later "not done" after "done", notes for
+    # several bodies: every rule of the state reads the four fields the digest keeps.
+    for args in (["3.2", "MTTQ xong", "-u", "MTTQ", "-t", "hoàn thành", "-n", "1/3/2025"],
+                 ["3.2", "MTTQ làm lại", "-u", "MTTQ", "-t", "chưa thực hiện", "-n", "2/3/2025"],
+                 ["1.1", "nhóm làm", "-u", "CT-XH", "-n", "3/3/2025"],
+                 ["2.1", "văn phòng đóng", "-u", "KDV", "-t", "hoàn thành", "--ca-nhiem-vu"],
+                 ["3.3", "UBND xong", "-u", "UBND", "-t", "hoàn thành"]):
+        assert cli("log", *args).code == 0
+    for body in ("MTTQ", "ĐTN", "UBND", "KDV"):
+        monkeypatch.setenv("KEHOACH_NO_CACHE", "1")
+        full = _listed(cli, "--don-vi", body)
+        monkeypatch.delenv("KEHOACH_NO_CACHE")
+        _listed(cli, "--don-vi", body)  # writes the digest
+        assert _digests()
+        assert _listed(cli, "--don-vi", body) == full, body
+
+
+def test_an_appended_note_is_seen(workspace: Path, cli: Runner, trusting: None) -> None:
+    assert cli("log", "3.2", "đang làm", "-u", "MTTQ").code == 0
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
+    assert cli("log", "3.2", "xong", "-u", "MTTQ", "-t", "hoàn thành", "--ca-nhiem-vu").code == 0
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "hoan_thanh"
+
+
+def test_an_edit_in_place_keeping_size_and_time_is_seen(workspace: Path, cli: Runner,
+                                                        trusting: None) -> None:
+    assert cli("log", "3.2", "đang làm", "-u", "MTTQ", "-t", "đang thực hiện").code == 0
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
+    path = _journal_file(workspace)
+    before = path.stat()
+    data = path.read_bytes()
+    edited = data.replace(b'"dang_thuc_hien"', b'"chua_thuc_hien"')
+    assert len(edited) == len(data) and edited != data
+    with open(path, "r+b") as handle:  # rewritten in place, as Notepad saves
+        handle.write(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the old time put back
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size, before.st_mtime_ns, before.st_ino)
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "chua_thuc_hien"
+
+
+def test_a_deleted_or_added_file_is_seen(workspace: Path, cli: Runner, trusting: None) -> None:
+    assert cli("log", "3.2", "đang làm", "-u", "MTTQ").code == 0
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
+    path = _journal_file(workspace)
+    moved = path.read_bytes()
+    path.unlink()
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "chua_thuc_hien"
+    (path.parent / "2020-01.nguoi-khac.jsonl").write_bytes(moved)  # a file a pull brought
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
+
+
+def test_a_journal_changed_a_moment_ago_is_not_digested(workspace: Path, cli: Runner) -> None:
+    assert cli("log", "3.2", "đang làm", "-u", "MTTQ").code == 0
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
+    assert _digests() == []  # within the racy window: the next list reads in full again
+
+
+def test_a_damaged_journal_is_never_digested(workspace: Path, cli: Runner,
+                                             trusting: None) -> None:
+    assert cli("log", "3.2", "đang làm", "-u", "MTTQ").code == 0
+    with open(_journal_file(workspace), "ab") as handle:
+        handle.write(b'{"id": "hong\n')
+    for _ in range(2):
+        result = cli("list", "--don-vi", "MTTQ")
+        assert result.code == 0
+        assert "dòng hỏng" in result.err or "cắt dở" in result.err  # said every time
+    assert _digests() == []
+
+
+def test_no_cache_writes_no_digest(workspace: Path, cli: Runner, trusting: None,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEHOACH_NO_CACHE", "1")
+    assert cli("log", "3.2", "đang làm", "-u", "MTTQ").code == 0
+    _listed(cli, "--don-vi", "MTTQ")
+    assert _digests() == []
+
+
+class _Payload:
+    """Unpickling this creates a file: the proof that a digest file ran code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_planted_digest_runs_no_code_and_is_a_miss(workspace: Path, cli: Runner,
+                                                     trusting: None) -> None:
+    assert cli("log", "3.2", "xong", "-u", "MTTQ", "-t", "hoàn thành", "--ca-nhiem-vu").code == 0
+    _listed(cli, "--don-vi", "MTTQ")
+    [target] = _digests()
+    marker = workspace / "da-chay-ma"
+    planted = pickle.dumps(_Payload(marker))
+    target.write_bytes(zlib.crc32(planted).to_bytes(4, "big") + planted)  # a sound checksum
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "hoan_thanh"
+    assert not marker.exists()
+
+
+def test_a_digest_for_other_stamps_is_not_believed(workspace: Path, cli: Runner,
+                                                   trusting: None) -> None:
+    # A well-formed digest saying 3.2 is done, for stamps the files do not have (another
+    # machine's copy of the cache, an old one): ignored.
+    assert cli("log", "3.2", "đang làm", "-u", "MTTQ").code == 0
+    _listed(cli, "--don-vi", "MTTQ")
+    [target] = _digests()
+    import msgspec
+
+    held = msgspec.msgpack.decode(target.read_bytes()[4:])
+    held[2] = [[name, size + 1, *rest] for name, size, *rest in held[2]]
+    done = msgspec.msgpack.encode([["2025-01-01", "MTTQ", "hoan_thanh", False]])
+    held[3] = {"3.2": msgspec.Raw(done)}
+    data = msgspec.msgpack.encode(held)
+    target.write_bytes(zlib.crc32(data).to_bytes(4, "big") + data)
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
