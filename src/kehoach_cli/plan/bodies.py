@@ -290,6 +290,7 @@ def unknown_message(text: str, close: list[Body]) -> str:
 
 
 _REGISTRIES: dict[int, tuple[Plan, Registry]] = {}
+_BY_CONTENT: dict[bytes, Registry] = {}
 
 
 def registry_of(plan: Plan | LoadedPlan) -> Registry:
@@ -298,7 +299,15 @@ def registry_of(plan: Plan | LoadedPlan) -> Registry:
     cached = _REGISTRIES.get(id(real))
     if cached is not None and cached[0] is real:
         return cached[1]
-    registry = Registry(list(real.don_vi))
+    # Plans of one workspace mostly declare the same bodies (the ward's): one Registry per
+    # distinct list, so 1,000 plans fold their names once, and the state rule's per-registry
+    # memo (`query/state._shape`) serves them all.
+    import msgspec
+
+    content = msgspec.msgpack.encode(real.don_vi)
+    registry = _BY_CONTENT.get(content)
+    if registry is None:
+        registry = _BY_CONTENT[content] = Registry(list(real.don_vi))
     _REGISTRIES[id(real)] = (real, registry)
     return registry
 

@@ -35,7 +35,15 @@ Stamp = tuple[int, int]
 
 def cache_dir() -> Path:
     """KEHOACH_CACHE_DIR, else the platform's user cache folder."""
-    override = os.environ.get("KEHOACH_CACHE_DIR")
+    # Asked once per plan and per journal (2,000 times for 1,000 plans): worked out once per
+    # value of the variables it depends on (tests change them between runs in-process).
+    env = os.environ
+    return _cache_dir(env.get("KEHOACH_CACHE_DIR"), env.get("XDG_CACHE_HOME"),
+                      env.get("LOCALAPPDATA"), env.get("HOME"), env.get("USERPROFILE"))
+
+
+@cache
+def _cache_dir(override: str | None, *_depends_on: str | None) -> Path:
     if override:
         return Path(override)
     try:
