@@ -54,22 +54,39 @@ def _hide(path: Path) -> None:
 
 
 def _remove_stale(folder: Path, target: Path) -> None:
-    """Remove temp files of this target that a killed writer left behind."""
+    """Remove the temp files of this target that a killed writer left behind.
+
+    The folder is listed once per run: a run writing 1,000 cache files into one folder
+    would otherwise list it 1,000 times (quadratic: 2 s for the first `list` of 1,000
+    plans). A temp file left meanwhile by a writer killed in this very run is swept the
+    next run.
+    """
+    key = os.path.abspath(folder)
+    stale = _STALE.get(key)
+    if stale is None:
+        stale = _STALE[key] = _stale_temps(folder)
     prefix = _temp_prefix(target)
+    for name in [name for name in stale if name.startswith(prefix)]:
+        stale.remove(name)
+        try:
+            os.unlink(os.path.join(folder, name))
+        except OSError:
+            continue
+
+
+def _stale_temps(folder: Path) -> list[str]:
     limit = time.time() - STALE_SECONDS
     try:
         with os.scandir(folder) as items:
-            stale = [item.path for item in items
-                     if item.name.startswith(prefix) and item.name.endswith(TEMP_SUFFIX)
-                     and item.is_file(follow_symlinks=False)
-                     and item.stat(follow_symlinks=False).st_mtime < limit]
+            return [item.name for item in items
+                    if item.name.startswith(".") and item.name.endswith(TEMP_SUFFIX)
+                    and item.is_file(follow_symlinks=False)
+                    and item.stat(follow_symlinks=False).st_mtime < limit]
     except OSError:
-        return
-    for path in stale:
-        try:
-            os.unlink(path)
-        except OSError:
-            continue
+        return []
+
+
+_STALE: dict[str, list[str]] = {}  # per folder: the stale temp files not yet removed
 
 
 def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bool,
