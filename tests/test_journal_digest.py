@@ -187,3 +187,97 @@ def test_a_digest_for_other_stamps_is_not_believed(workspace: Path, cli: Runner,
     data = msgspec.msgpack.encode(held)
     target.write_bytes(zlib.crc32(data).to_bytes(4, "big") + data)
     assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
+
+
+# --------------------------------------------------------------------------- review spans
+
+def _entry_ids(workspace: Path) -> dict[str, str]:
+    """Each note's text -> its id, from the journal lines."""
+    out: dict[str, str] = {}
+    for path in (workspace / "plans" / "kh160.nhat-ky").glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            out.setdefault(record["noi_dung"], record["id"])
+    return out
+
+
+def _spread(workspace: Path) -> None:
+    """Move each record into the file of the month of its day, as a journal kept over a
+    year has them (by recording month; notes are recorded on or after their day)."""
+    folder = workspace / "plans" / "kh160.nhat-ky"
+    lines: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            month = json.loads(line)["ngay"][:7]
+            lines.setdefault(month, []).append(line)
+        path.unlink()
+    for month, held in lines.items():
+        (folder / f"{month}.nguoi-kiem-thu.jsonl").write_text("\n".join(held) + "\n",
+                                                               encoding="utf-8")
+
+
+def test_a_review_span_reads_what_a_full_read_gives(workspace: Path, cli: Runner,
+                                                    trusting: None,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from kehoach_cli.plan.loader import load_plan
+
+    for args in (["3.2", "quý một", "-u", "MTTQ", "-n", "15/1/2025", "-t", "hoàn thành"],
+                 ["3.2", "quý hai", "-u", "MTTQ", "-n", "10/4/2025", "-t", "chưa thực hiện"],
+                 ["1.1", "sẽ dời sang quý ba", "-u", "MTTQ", "-n", "20/5/2025"],
+                 ["1.1", "sẽ hủy", "-u", "UBND", "-n", "3/2/2025"],
+                 ["3.2", "quý ba", "-u", "UBND", "-n", "5/8/2025", "-s", "số cuộc=2"],
+                 ["2.1", "sau kỳ", "-u", "KDV", "-n", "2/11/2025"]):
+        assert cli("log", *args).code == 0, args
+    ids = _entry_ids(workspace)
+    assert cli("sua", ids["sẽ dời sang quý ba"], "-n", "12/8/2025").code == 0
+    assert cli("huy", ids["sẽ hủy"]).code == 0
+    _spread(workspace)
+    loaded = load_plan(workspace / "plans" / "kh160.yaml")
+    tu, end = date(2025, 7, 1), date(2025, 9, 30)
+    assert journal_read.read_span(loaded, tu, end) is None  # no digest yet: written now
+    chosen: list[list[str]] = []
+    real = journal_read._read_paths
+
+    def spy(plan: Any, paths: list[str], task_id: str | None = None) -> Any:
+        chosen.append([os.path.basename(p) for p in paths])
+        return real(plan, paths, task_id)
+
+    monkeypatch.setattr(journal_read, "_read_paths", spy)
+    span = journal_read.read_span(loaded, tu, end)
+    assert span is not None
+    full = journal_read.read_journal(loaded).by_task()
+    expected = {
+        task: [e if e.ngay >= tu else digest.StateNote(e.ngay, e.don_vi, e.trang_thai,
+                                                       e.ca_nhiem_vu)
+               for e in notes if e.ngay <= end]
+        for task, notes in full.items()
+    }
+    assert span == {task: notes for task, notes in expected.items() if notes}
+    assert [type(n).__name__ for n in span["3.2"]] == ["StateNote", "StateNote", "Entry"]
+    assert [n.noi_dung for n in span["1.1"] if not isinstance(n, digest.StateNote)] == [
+        "sẽ dời sang quý ba"]  # its correction moved it into the span
+    # Read whole: the span's files and those taking part in a correction; not January's
+    # note, nor April's (nothing of theirs is corrected).
+    names = chosen[0]  # (the full read after it lists every file)
+    assert "2025-01.nguoi-kiem-thu.jsonl" not in names
+    assert "2025-04.nguoi-kiem-thu.jsonl" not in names
+    assert "2025-08.nguoi-kiem-thu.jsonl" in names and "2025-05.nguoi-kiem-thu.jsonl" in names
+
+
+def test_a_review_span_falls_back_when_files_and_digest_disagree(
+        workspace: Path, cli: Runner, trusting: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from kehoach_cli.plan.loader import load_plan
+
+    assert cli("log", "3.2", "quý ba", "-u", "MTTQ", "-n", "5/8/2025").code == 0
+    loaded = load_plan(workspace / "plans" / "kh160.yaml")
+    tu, end = date(2025, 7, 1), date(2025, 9, 30)
+    assert journal_read.read_span(loaded, tu, end) is None
+    assert journal_read.read_span(loaded, tu, end) is not None
+    # The digest believed (its stamps kept) while the file lost its note: the counts differ.
+    monkeypatch.setattr(journal_read, "_read_paths",
+                        lambda plan, paths, task_id=None: journal_read.JournalRead())
+    assert journal_read.read_span(loaded, tu, end) is None

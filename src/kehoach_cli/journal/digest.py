@@ -45,12 +45,11 @@ from kehoach_cli.status import Status
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from kehoach_cli.journal.entry import Entry
+    from kehoach_cli.journal.read import JournalRead
     from kehoach_cli.plan.loader import LoadedPlan
-    from kehoach_cli.problems import Problem
 
 # Bumped whenever what the digest holds changes shape or meaning.
-FORMAT = 1
+FORMAT = 2
 # A file changed this recently, when the digest would be written, may change again within
 # the same clock tick without its stamp showing it (FAT's tick is 2 s): not digested.
 RACY_NS = 3_000_000_000
@@ -67,17 +66,27 @@ class StateNote(msgspec.Struct, array_like=True, frozen=True, gc=False):
     ca_nhiem_vu: bool = False
 
 
-class _Held(msgspec.Struct, array_like=True):
+class Held(msgspec.Struct, array_like=True):
+    """A plan's digest as stored."""
+
     format: int
     owner: str  # the journal folder, absolute: a name collision is only a miss
     stamps: list[Stamp]
+    # Per record file (as `stamps`): the first and last day (ordinals) of its records, and
+    # whether one of them corrects or retracts a note, or is a note corrected or retracted:
+    # a review reads the files that can hold a note of its span (`read.read_span`).
+    files: list[tuple[int, int, bool]]
     # Per task, its notes' StateNote list still encoded: decoded only for the tasks shown.
     tasks: dict[str, msgspec.Raw]
 
+    def notes(self) -> TaskNotes:
+        """Each task's notes, in day order, decoded as they are asked for."""
+        return TaskNotes(self.tasks)
+
 
 @cache
-def _held_decoder() -> msgspec.msgpack.Decoder[_Held]:
-    return msgspec.msgpack.Decoder(_Held)
+def _held_decoder() -> msgspec.msgpack.Decoder[Held]:
+    return msgspec.msgpack.Decoder(Held)
 
 
 @cache
@@ -134,7 +143,8 @@ def _folder_key(loaded: LoadedPlan) -> str:
     return os.path.abspath(sidecar_dir(loaded.path))
 
 
-def load(loaded: LoadedPlan, files: list[os.DirEntry[str]]) -> tuple[TaskNotes | None, list[Stamp] | None]:
+def load(loaded: LoadedPlan, files: list[os.DirEntry[str]]
+         ) -> tuple[Held | None, list[Stamp] | None]:
     """The digest of `loaded`'s journal if its record files (`files`) are as digested, else
     None; and the files' stamps, taken now, for `save` after a full read."""
     if os.environ.get("KEHOACH_NO_CACHE"):
@@ -153,17 +163,17 @@ def load(loaded: LoadedPlan, files: list[os.DirEntry[str]]) -> tuple[TaskNotes |
         held = _held_decoder().decode(data)
     except msgspec.DecodeError:
         return None, stamps
-    if held.format != FORMAT or held.owner != key or held.stamps != stamps:
+    if (held.format != FORMAT or held.owner != key or held.stamps != stamps
+            or len(held.files) != len(stamps)):
         return None, stamps
-    return TaskNotes(held.tasks), stamps
+    return held, stamps
 
 
-def save(loaded: LoadedPlan, stamps: list[Stamp] | None, by_task: Mapping[str, list[Entry]],
-         problems: list[Problem]) -> None:
-    """Keep the digest of a journal just read in full (`by_task`: its effective notes by
-    task, in day order) under the stamps taken before reading; nothing is kept for a
-    damaged journal, or one a file of which changed too recently to trust its stamp."""
-    if stamps is None or problems or os.environ.get("KEHOACH_NO_CACHE"):
+def save(loaded: LoadedPlan, stamps: list[Stamp] | None, journal: JournalRead) -> None:
+    """Keep the digest of a journal just read in full under the stamps taken before reading;
+    nothing is kept for a damaged journal, or one a file of which changed too recently to
+    trust its stamp."""
+    if stamps is None or journal.problems or os.environ.get("KEHOACH_NO_CACHE"):
         return
     now = time.time_ns()
     if any(now - max(mtime, ctime) < RACY_NS for _, _, mtime, ctime, _ in stamps):
@@ -176,6 +186,28 @@ def save(loaded: LoadedPlan, stamps: list[Stamp] | None, by_task: Mapping[str, l
     tasks = {
         task_id: msgspec.Raw(encode([StateNote(e.ngay, e.don_vi, e.trang_thai, e.ca_nhiem_vu)
                                      for e in notes]))
-        for task_id, notes in by_task.items()
+        for task_id, notes in journal.by_task().items()
     }
-    cachefiles.write(target, encode(_Held(FORMAT, key, stamps, tasks)))
+    data = encode(Held(FORMAT, key, stamps, _file_days(stamps, journal), tasks))
+    cachefiles.write(target, data)
+
+
+def _file_days(stamps: list[Stamp], journal: JournalRead) -> list[tuple[int, int, bool]]:
+    """Per record file: its records' first and last day, and whether it takes part in a
+    correction (holds a correction or retraction, or a note that has one)."""
+    corrected = journal.corrections.keys()
+    found: dict[str, list[int]] = {}
+    for path, record in journal.records_by_file():
+        day = record.ngay.toordinal()
+        related = record.sua_cho is not None or record.id in corrected
+        held = found.get(path)
+        if held is None:
+            found[path] = [day, day, related]
+        else:
+            held[0] = min(held[0], day)
+            held[1] = max(held[1], day)
+            held[2] = held[2] or related
+    by_name = {os.path.basename(path): held for path, held in found.items()}
+    # A file with no record (empty, or only blank lines) can hold no note of any span.
+    return [(held[0], held[1], bool(held[2])) if (held := by_name.get(name)) else (0, -1, False)
+            for name, *_ in stamps]

@@ -24,7 +24,8 @@ from kehoach_cli.journal.store import MIN_ID_PREFIX, RECORD_SUFFIX, link_problem
 from kehoach_cli.problems import Problem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from datetime import date
 
     from kehoach_cli.journal.digest import StateNote
     from kehoach_cli.journal.entry import Entry
@@ -84,6 +85,13 @@ class JournalRead:
             where = [(Path(path), number) for path, numbers in origins for number in numbers]
             self._located.update(zip(ids, where, strict=True))
         return True
+
+    def records_by_file(self) -> Iterator[tuple[str, Entry]]:
+        """Every record with the file it was read from, in record order."""
+        records = iter(self.all_records)
+        for name, numbers in self._origins:
+            for _ in numbers:
+                yield name, next(records)
 
     def by_task(self) -> dict[str, list[Entry]]:
         """The effective entries grouped by task id, each list in `entries` order (day, then
@@ -314,12 +322,17 @@ def read_journal(loaded_plan: LoadedPlan, task_id: str | None = None) -> Journal
     With `task_id`, only that task's records are read (its history), which skips parsing
     the other lines; problems are then those of the lines that mention the task.
     """
+    return _read_paths(loaded_plan, _record_files(loaded_plan), task_id)
+
+
+def _read_paths(loaded_plan: LoadedPlan, paths: list[str], task_id: str | None = None
+                ) -> JournalRead:
+    """`read_journal` over some of the plan's record files (`paths`, in name order)."""
     out = JournalRead()
     # The cyclic collector is paused for the whole command (`gcpolicy`): reading allocates
     # an object per line and frees nothing, so it would only rescan them.
     prefix = key_prefix(loaded_plan.key)
-    files = [(path, data) for path in _record_files(loaded_plan)
-             if (data := _contents(path, out)) is not None]
+    files = [(path, data) for path in paths if (data := _contents(path, out)) is not None]
     if task_id is not None or not _read_all(files, loaded_plan.key, out, prefix):
         for path, data in files:
             _read_file(path, data, loaded_plan.key, out, task_id, prefix)
@@ -334,13 +347,59 @@ def read_states(loaded_plan: LoadedPlan
     (`journal/digest.py`), else from a full read, which then refreshes the digest."""
     from kehoach_cli.journal import digest
 
-    notes, stamps = digest.load(loaded_plan, _record_entries(loaded_plan))
-    if notes is not None:
-        return notes, []
+    held, stamps = digest.load(loaded_plan, _record_entries(loaded_plan))
+    if held is not None:
+        return held.notes(), []
     journal = read_journal(loaded_plan)
-    by_task = journal.by_task()
-    digest.save(loaded_plan, stamps, by_task, journal.problems)
-    return by_task, journal.problems
+    digest.save(loaded_plan, stamps, journal)
+    return journal.by_task(), journal.problems
+
+
+def read_span(loaded_plan: LoadedPlan, tu: date, end: date
+              ) -> dict[str, list[StateNote | Entry]] | None:
+    """Each task's notes up to `end` for a review of the span from `tu`: whole entries for
+    the notes dated in the span, only what the state rule reads (`StateNote`) for earlier
+    ones, in day order. Read from the digest and from the record files that can hold a note
+    of the span (the digest knows each file's days, and which take part in a correction),
+    so a quarter's review of a year of notes decodes a fraction of them, and keeps a
+    fraction of them whole.
+
+    None when there is no digest to go by (or the files and the digest disagree): the
+    caller then reads the journal in full (`read_journal`), and the digest is refreshed.
+    """
+    from kehoach_cli.journal import digest
+
+    entries = _record_entries(loaded_plan)
+    held, stamps = digest.load(loaded_plan, entries)
+    if held is None:
+        journal = read_journal(loaded_plan)
+        digest.save(loaded_plan, stamps, journal)
+        return None
+    first, last = tu.toordinal(), end.toordinal()
+    chosen = [entry.path for entry, (low, high, related) in zip(entries, held.files, strict=True)
+              if related or (high >= first and low <= last)]
+    partial = _read_paths(loaded_plan, chosen)
+    if partial.problems:
+        return None
+    whole = group_by_task(e for e in partial.entries if first <= e.ngay.toordinal() <= last)
+    out: dict[str, list[StateNote | Entry]] = {}
+    notes = held.notes()
+    for task_id in notes:
+        earlier: list[StateNote | Entry] = []
+        in_span = 0
+        for note in notes[task_id]:
+            day = note.ngay
+            if day < tu:
+                earlier.append(note)
+            elif day <= end:
+                in_span += 1
+        found = whole.pop(task_id, [])
+        if len(found) != in_span:  # a file changed under the stamps' eyes: read in full
+            return None
+        if earlier or found:
+            earlier.extend(found)
+            out[task_id] = earlier
+    return None if whole else out
 
 
 def check_journal(loaded_plan: LoadedPlan) -> list[Problem]:
