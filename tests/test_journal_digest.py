@@ -236,7 +236,18 @@ def test_a_review_span_reads_what_a_full_read_gives(workspace: Path, cli: Runner
     _spread(workspace)
     loaded = load_plan(workspace / "plans" / "kh160.yaml")
     tu, end = date(2025, 7, 1), date(2025, 9, 30)
-    assert journal_read.read_span(loaded, tu, end) is None  # no digest yet: written now
+    full = journal_read.read_journal(loaded).by_task()
+    expected = {
+        task: [e if e.ngay >= tu else digest.StateNote(e.ngay, e.don_vi, e.trang_thai,
+                                                       e.ca_nhiem_vu)
+               for e in notes if e.ngay <= end]
+        for task, notes in full.items()
+    }
+    expected = {task: notes for task, notes in expected.items() if notes}
+    first, damage = journal_read.read_span(loaded, tu, end)  # no digest yet: a full read
+    assert first == {task: [e for e in notes if e.ngay <= end] for task, notes in full.items()
+                     if notes[0].ngay <= end} and damage == []
+    assert _digests()  # ... which wrote it
     chosen: list[list[str]] = []
     real = journal_read._read_paths
 
@@ -245,22 +256,14 @@ def test_a_review_span_reads_what_a_full_read_gives(workspace: Path, cli: Runner
         return real(plan, paths, task_id)
 
     monkeypatch.setattr(journal_read, "_read_paths", spy)
-    span = journal_read.read_span(loaded, tu, end)
-    assert span is not None
-    full = journal_read.read_journal(loaded).by_task()
-    expected = {
-        task: [e if e.ngay >= tu else digest.StateNote(e.ngay, e.don_vi, e.trang_thai,
-                                                       e.ca_nhiem_vu)
-               for e in notes if e.ngay <= end]
-        for task, notes in full.items()
-    }
-    assert span == {task: notes for task, notes in expected.items() if notes}
+    span, damage = journal_read.read_span(loaded, tu, end)
+    assert span == expected and damage == []
     assert [type(n).__name__ for n in span["3.2"]] == ["StateNote", "StateNote", "Entry"]
     assert [n.noi_dung for n in span["1.1"] if not isinstance(n, digest.StateNote)] == [
         "sẽ dời sang quý ba"]  # its correction moved it into the span
     # Read whole: the span's files and those taking part in a correction; not January's
     # note, nor April's (nothing of theirs is corrected).
-    names = chosen[0]  # (the full read after it lists every file)
+    [names] = chosen
     assert "2025-01.nguoi-kiem-thu.jsonl" not in names
     assert "2025-04.nguoi-kiem-thu.jsonl" not in names
     assert "2025-08.nguoi-kiem-thu.jsonl" in names and "2025-05.nguoi-kiem-thu.jsonl" in names
@@ -275,9 +278,19 @@ def test_a_review_span_falls_back_when_files_and_digest_disagree(
     assert cli("log", "3.2", "quý ba", "-u", "MTTQ", "-n", "5/8/2025").code == 0
     loaded = load_plan(workspace / "plans" / "kh160.yaml")
     tu, end = date(2025, 7, 1), date(2025, 9, 30)
-    assert journal_read.read_span(loaded, tu, end) is None
-    assert journal_read.read_span(loaded, tu, end) is not None
-    # The digest believed (its stamps kept) while the file lost its note: the counts differ.
+    journal_read.read_span(loaded, tu, end)  # writes the digest
+    held, _ = digest.load(loaded, journal_read._record_entries(loaded))
+    assert held is not None
+    assert journal_read._span_from_digest(loaded, held, journal_read._record_entries(loaded),
+                                          tu, end) is not None
+    # The digest believed (its stamps kept) while the file lost its note: the counts differ,
+    # and the span comes from a full read.
     monkeypatch.setattr(journal_read, "_read_paths",
                         lambda plan, paths, task_id=None: journal_read.JournalRead())
-    assert journal_read.read_span(loaded, tu, end) is None
+    assert journal_read._span_from_digest(loaded, held, journal_read._record_entries(loaded),
+                                          tu, end) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(digest, "RACY_NS", 0)
+    monkeypatch.setattr(journal_read, "_span_from_digest", lambda *args: None)
+    span, _ = journal_read.read_span(loaded, tu, end)
+    assert [e.noi_dung for e in span["3.2"] if not isinstance(e, digest.StateNote)] == ["quý ba"]

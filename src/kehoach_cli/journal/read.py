@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
     from datetime import date
 
-    from kehoach_cli.journal.digest import StateNote
+    from kehoach_cli.journal.digest import Held, StateNote
     from kehoach_cli.journal.entry import Entry
     from kehoach_cli.plan.loader import LoadedPlan
 
@@ -356,25 +356,38 @@ def read_states(loaded_plan: LoadedPlan
 
 
 def read_span(loaded_plan: LoadedPlan, tu: date, end: date
-              ) -> dict[str, list[StateNote | Entry]] | None:
-    """Each task's notes up to `end` for a review of the span from `tu`: whole entries for
-    the notes dated in the span, only what the state rule reads (`StateNote`) for earlier
-    ones, in day order. Read from the digest and from the record files that can hold a note
-    of the span (the digest knows each file's days, and which take part in a correction),
-    so a quarter's review of a year of notes decodes a fraction of them, and keeps a
-    fraction of them whole.
+              ) -> tuple[dict[str, list[StateNote | Entry]], list[Problem]]:
+    """Each task's notes up to `end`, for a review of the span from `tu`, in day order, and
+    the journal's damage.
 
-    None when there is no digest to go by (or the files and the digest disagree): the
-    caller then reads the journal in full (`read_journal`), and the digest is refreshed.
+    From the digest when the journal is as digested: whole entries for the notes dated in
+    the span, only what the state rule reads (`StateNote`) for earlier ones, decoding only
+    the record files that can hold a note of the span (the digest knows each file's days,
+    and which take part in a correction). A quarter's review of a year of notes thus
+    decodes and keeps whole a fraction of them. Otherwise (no digest yet, a changed
+    journal, or files that disagree with the digest) from a full read, which refreshes it.
     """
     from kehoach_cli.journal import digest
 
     entries = _record_entries(loaded_plan)
     held, stamps = digest.load(loaded_plan, entries)
-    if held is None:
-        journal = read_journal(loaded_plan)
-        digest.save(loaded_plan, stamps, journal)
-        return None
+    if held is not None:
+        found = _span_from_digest(loaded_plan, held, entries, tu, end)
+        if found is not None:
+            return found, []
+    journal = read_journal(loaded_plan)
+    digest.save(loaded_plan, stamps, journal)
+    out: dict[str, list[StateNote | Entry]] = {}
+    for task_id, notes in journal.by_task().items():
+        if notes[0].ngay <= end:
+            out[task_id] = list(notes) if notes[-1].ngay <= end else [
+                e for e in notes if e.ngay <= end]
+    return out, journal.problems
+
+
+def _span_from_digest(loaded_plan: LoadedPlan, held: Held, entries: list[os.DirEntry[str]],
+                      tu: date, end: date) -> dict[str, list[StateNote | Entry]] | None:
+    """`read_span` from the digest, or None if a file read disagrees with it."""
     first, last = tu.toordinal(), end.toordinal()
     chosen = [entry.path for entry, (low, high, related) in zip(entries, held.files, strict=True)
               if related or (high >= first and low <= last)]
@@ -394,7 +407,7 @@ def read_span(loaded_plan: LoadedPlan, tu: date, end: date
             elif day <= end:
                 in_span += 1
         found = whole.pop(task_id, [])
-        if len(found) != in_span:  # a file changed under the stamps' eyes: read in full
+        if len(found) != in_span:  # a file changed under its stamps: read in full
             return None
         if earlier or found:
             earlier.extend(found)

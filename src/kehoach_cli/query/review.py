@@ -28,7 +28,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import cast
 
+from kehoach_cli.journal.digest import StateNote
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.placement import plan_keys, why_unplaced
 from kehoach_cli.periods import Span, span_of
@@ -220,6 +222,9 @@ def _order(entry: Entry) -> tuple[date, object]:
 
 
 EntrySource = Iterable[Entry] | Callable[[LoadedPlan], Iterable[Entry]]
+# A task's notes up to the review's end: whole entries for those of the span, and for
+# earlier ones either whole entries or only what the state rule reads (`JournalSource.span`).
+History = Entry | StateNote
 
 
 def build_report(
@@ -255,7 +260,10 @@ def build_report(
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        by_task, missed = _notes_by_task(loaded, source(loaded), span.tu, end)
+        if isinstance(entries, JournalSource):  # whole entries only for the span's notes
+            by_task, missed = entries.span(loaded, span.tu, end)
+        else:
+            by_task, missed = _notes_by_task(loaded, source(loaded), span.tu, end)
         unplaced += missed
         for section, task in loaded.plan.tasks():
             roles = task_roles_for(focus.ma, task, registry) if focus else []
@@ -274,10 +282,10 @@ def build_report(
 
 
 def _notes_by_task(loaded: LoadedPlan, notes: Iterable[Entry], tu: date, end: date
-                   ) -> tuple[dict[str, list[Entry]], int]:
+                   ) -> tuple[dict[str, list[History]], int]:
     """A plan's notes up to `end` by task (retractions left out), and how many of those in
     the span name a task or body the plan no longer has."""
-    by_task: dict[str, list[Entry]] = defaultdict(list)
+    by_task: dict[str, list[History]] = defaultdict(list)
     task_ids, body_codes = plan_keys(loaded)
     unplaced = 0
     for entry in notes:
@@ -289,11 +297,12 @@ def _notes_by_task(loaded: LoadedPlan, notes: Iterable[Entry], tu: date, end: da
 
 
 def _task_line(loaded: LoadedPlan, section: Section, task: Task, registry: Registry,
-               history: list[Entry], focus: Body | None, roles: list[TaskRole], span: Span,
+               history: list[History], focus: Body | None, roles: list[TaskRole], span: Span,
                end: date) -> TaskLine:
     """One task of the review: its notes in the span (only the focus body's, when narrowed),
     figures, state at `end`, and what falls due next."""
-    in_span = [e for e in history if e.ngay >= span.tu]
+    # Notes of the span are whole entries, whatever the source (`History`).
+    in_span = cast(list[Entry], [e for e in history if e.ngay >= span.tu])
     if focus:
         members = registry.members_of(focus.ma)
         in_span = [e for e in in_span if e.don_vi in members]
@@ -320,7 +329,7 @@ class _Tally:
     active_by: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     last_seen: dict[str, date] = field(default_factory=dict)
 
-    def count(self, line: TaskLine, history: list[Entry], held_by: Iterable[Holding],
+    def count(self, line: TaskLine, history: list[History], held_by: Iterable[Holding],
               registry: Registry) -> None:
         reporters = {e.don_vi for e in line.entries}
         latest: dict[str, date] = {}
@@ -420,3 +429,18 @@ class JournalSource:
         journal = read_journal(loaded)
         self.problems.extend(str(p) for p in journal.problems)
         return journal.entries
+
+    def span(self, loaded: LoadedPlan, tu: date, end: date
+             ) -> tuple[dict[str, list[History]], int]:
+        """A plan's notes up to `end` by task, whole only for those dated from `tu`
+        (`journal.read.read_span`), and how many of those name a task or body the plan no
+        longer has."""
+        from kehoach_cli.journal.read import read_span
+
+        by_task, damage = read_span(loaded, tu, end)
+        self.problems.extend(str(p) for p in damage)
+        task_ids, body_codes = plan_keys(loaded)
+        unplaced = sum(1 for notes in by_task.values() for e in notes
+                       if e.ngay >= tu and isinstance(e, Entry)
+                       and why_unplaced(e, task_ids, body_codes) is not None)
+        return by_task, unplaced
