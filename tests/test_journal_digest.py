@@ -294,3 +294,37 @@ def test_a_review_span_falls_back_when_files_and_digest_disagree(
     monkeypatch.setattr(journal_read, "_span_from_digest", lambda *args: None)
     span, _ = journal_read.read_span(loaded, tu, end)
     assert [e.noi_dung for e in span["3.2"] if not isinstance(e, digest.StateNote)] == ["quý ba"]
+
+
+def test_a_report_from_the_digest_is_the_report_from_the_journal(
+        workspace: Path, cli: Runner, trusting: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    for args in (["3.2", "quý hai", "-u", "MTTQ", "-n", "10/4/2025", "-t", "hoàn thành",
+                  "-s", "số cuộc=1"],
+                 ["3.2", "quý ba", "-u", "UBND", "-n", "5/8/2025", "-s", "số cuộc=2"],
+                 ["1.1", "dời vào quý ba", "-u", "MTTQ", "-n", "20/5/2025"],
+                 ["2.1", "sẽ hủy", "-u", "KDV", "-n", "3/8/2025", "-t", "hoàn thành"],
+                 ["5.1", "đoàn làm", "-u", "ĐTN", "-n", "1/9/2025", "-t", "đang thực hiện"]):
+        assert cli("log", *args).code == 0, args
+    ids = _entry_ids(workspace)
+    assert cli("sua", ids["dời vào quý ba"], "-n", "12/8/2025").code == 0
+    assert cli("huy", ids["sẽ hủy"]).code == 0
+    _spread(workspace)
+    used: list[bool] = []
+    real = journal_read._span_from_digest
+
+    def spy(*args: Any) -> Any:
+        found = real(*args)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(journal_read, "_span_from_digest", spy)
+    for args in (["--ky", "quý III/2025", "--ngay", "15/10/2025"],
+                 ["--ky", "quý III/2025", "--ngay", "15/10/2025", "--don-vi", "MTTQ"],
+                 ["--tu", "1/1/2025", "--den", "31/12/2025", "--ngay", "31/12/2025"]):
+        monkeypatch.setenv("KEHOACH_NO_CACHE", "1")
+        journal = cli("report", *args, "-d", "json")
+        monkeypatch.delenv("KEHOACH_NO_CACHE")
+        assert journal.code == 0, journal.err
+        for _ in range(2):  # the first writes the digest, the second reads by it
+            assert cli("report", *args, "-d", "json").out == journal.out
+        assert used and used[-1], args
