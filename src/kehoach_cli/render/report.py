@@ -15,7 +15,7 @@ from kehoach_cli.journal.entry import Entry
 from kehoach_cli.periods import CONVENTION_LABELS
 from kehoach_cli.plan.model import ROLE_SHORT, Role, Section, Task
 from kehoach_cli.plan.timeframe import KIND_LABELS
-from kehoach_cli.query.review import BodyLine, Report, TaskLine
+from kehoach_cli.query.review import LATEST_NOTES, BodyLine, Report, TaskLine
 from kehoach_cli.render.output import TableData, to_markdown
 from kehoach_cli.render.values import figures_by_body_text, timeframe_text
 from kehoach_cli.status import STATUS_LABELS, Status
@@ -29,7 +29,6 @@ class Grouping(StrEnum):
     DON_VI = "don-vi"
 
 
-LATEST_NOTES = 2  # how many of the latest notes a task row shows
 DASH = "–"
 
 
@@ -39,7 +38,7 @@ def percent(value: float | None) -> str:
 
 def task_id(report: Report, line: TaskLine) -> str:
     """"3.2", or "kh160:3.2" when the review covers several plans."""
-    return f"{line.plan.key}:{line.task.ma}" if len(report.plans) > 1 else line.task.ma
+    return line.ref if len(report.plans) > 1 else line.task.ma
 
 
 def bodies_text(task: Task) -> str:
@@ -82,7 +81,7 @@ def task_row(report: Report, line: TaskLine, width: int) -> list[str]:
         shorten(line.task.noi_dung, width),
         bodies_text(line.task),
         timeframe_text(line.task.thoi_gian, DASH),
-        str(len(line.entries)),
+        str(line.count),
         latest_notes(line) or DASH,
         line_figures(line) or DASH,
         line.state.label(),
@@ -271,7 +270,7 @@ def task_dict(report: Report, line: TaskLine) -> dict[str, Any]:
             "loai": tf.loai if tf else None,
             "loai_nhan": KIND_LABELS[tf.loai] if tf else None,
         },
-        "so_ghi_nhan": len(line.entries),
+        "so_ghi_nhan": line.count,
         "co_hoat_dong": line.active,
         "ghi_nhan_gan_nhat": [
             {"id": e.id, "ngay": e.ngay.isoformat(), "don_vi": e.don_vi, "noi_dung": e.noi_dung,
@@ -301,7 +300,7 @@ def _fields(report: Report) -> dict[str, Any]:
     span, nxt = report.span, report.next_span
 
     def ref(line: TaskLine) -> str:
-        return f"{line.plan.key}:{line.task.ma}"
+        return line.ref
 
     return {
         "ky": span.label,
@@ -393,7 +392,7 @@ def csv_table(report: Report, grouping: Grouping = Grouping.MUC) -> TableData:
         return [line.plan.key, line.section.ma, line.task.ma, line.task.noi_dung,
                 bodies_text(line.task), timeframe_text(line.task.thoi_gian, DASH),
                 format_date(report.span.tu), format_date(report.span.den),
-                str(len(line.entries)), latest_notes(line, width=200),
+                str(line.count), latest_notes(line, width=200),
                 line_figures(line), line.state.label(),
                 format_date(line.state.han) if line.state.han else "", activity_text(line)]
 
