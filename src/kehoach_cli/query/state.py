@@ -35,10 +35,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from kehoach_cli.periods import Span, containing, span_of
+from kehoach_cli.periods import Kind, Span, containing, span_of
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Role, Task
 from kehoach_cli.plan.timeframe import Timeframe, TimeframeKind
 from kehoach_cli.status import STATUS_LABELS, Status, Timeliness
@@ -177,7 +178,13 @@ def occurrence(timeframe: Timeframe, day: date) -> Span | None:
     """For a recurring task, the occurrence (month, quarter, ...) holding `day`."""
     if timeframe.loai is not TimeframeKind.DINH_KY or timeframe.chu_ky is None:
         return None
-    return span_of(containing(timeframe.chu_ky, day))
+    return _occurrence(timeframe.chu_ky, day)
+
+
+@lru_cache(maxsize=1024)
+def _occurrence(kind: Kind, day: date) -> Span:
+    # A review asks it for every recurring task at one date: worked out once per period kind.
+    return span_of(containing(kind, day))
 
 
 class _Shape(NamedTuple):
@@ -324,7 +331,8 @@ def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) ->
             deadline = timeframe.han
         elif (current := occurrence(timeframe, at)) is not None:
             deadline = current.den
-            relevant = [e for e in relevant if e.ngay >= current.tu]
+            if relevant and relevant[0].ngay < current.tu:  # in day order: else all count
+                relevant = [e for e in relevant if e.ngay >= current.tu]
     shape = _shape(task, registry)
     parts: tuple[Part, ...] = ()
     by_body: dict[str, Part] = {}
