@@ -119,3 +119,29 @@ def test_cli_output_is_the_same_with_and_without_a_document(
     with_document = cli(*args, "--xuat", str(tmp_path / "bao-cao.xlsx"))
     assert plain.code == with_document.code == 0, plain.err + with_document.err
     assert plain.out == with_document.out != ""
+
+
+def test_registries_share_what_they_hold_only_when_alike(workspace: Path) -> None:
+    """Parts are worked out once per registry structure: a plan listing the same bodies
+    under other names shares them, one whose group has other members does not."""
+    from kehoach_cli.plan.bodies import registry_of
+    from kehoach_cli.query.state import assess, structure_of
+
+    seed = (workspace / "plans" / "kh160.yaml").read_text(encoding="utf-8")
+    renamed = seed.replace("ma: kh160", "ma: kh161").replace("Mặt trận Tổ quốc", "MTTQ")
+    narrower = seed.replace("ma: kh160", "ma: kh162").replace(
+        "thanh_vien: [ĐTN, HLHPN, HND, HCCB]", "thanh_vien: [ĐTN]")
+    paths = []
+    for name, text in [("kh161", renamed), ("kh162", narrower)]:
+        path = workspace / "plans" / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    plans = [load_plan(workspace / "plans" / "kh160.yaml"), *map(load_plan, paths)]
+    registries = [registry_of(p) for p in plans]
+    assert structure_of(registries[0]) == structure_of(registries[1])
+    assert structure_of(registries[0]) != structure_of(registries[2])
+    day = date(2025, 10, 1)
+    holders = [set(assess(next(t for _, t in p.plan.tasks()), r, [], day).by_body)
+               for p, r in zip(plans, registries, strict=True)]
+    assert holders[0] == holders[1] and "HLHPN" in holders[0]
+    assert "HLHPN" not in holders[2] and "ĐTN" in holders[2]

@@ -44,7 +44,14 @@ from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_
 from kehoach_cli.plan.loader import LoadedPlan
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
 from kehoach_cli.plan.timeframe import TimeframeKind
-from kehoach_cli.query.state import TaskState, assess, deadlines_in, starts_after
+from kehoach_cli.query.state import (
+    Structure,
+    TaskState,
+    assess,
+    deadlines_in,
+    starts_after,
+    structure_of,
+)
 from kehoach_cli.status import Timeliness
 from kehoach_cli.text import fold
 
@@ -422,7 +429,8 @@ class _Tally:
 Holding = tuple[str, list[TaskRole], frozenset[str]]  # body, its roles, it and its members
 # Per registry and a task's implementing bodies, who holds what. Plans repeat a few role
 # assignments over thousands of tasks: 20,000 tasks asked `task_roles_for` 55,000 times.
-_HOLDINGS: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], ...], list[Holding]]]] = {}
+# Keyed by the registry's structure (`state.structure_of`): alike registries share them.
+_HOLDINGS: dict[Structure, dict[tuple[tuple[str, ...], ...], list[Holding]]] = {}
 
 
 def _holders(task: Task, registry: Registry) -> list[Holding]:
@@ -430,10 +438,7 @@ def _holders(task: Task, registry: Registry) -> list[Holding]:
     left out): those it names in such a role, and their members (a member holds what is
     given to its group). The lists are shared between tasks: read them, never change them."""
     assigned = (tuple(task.tham_muu_thuc_hien), tuple(task.chu_tri), tuple(task.phoi_hop))
-    held = _HOLDINGS.get(id(registry))
-    if held is None or held[0] is not registry:
-        held = _HOLDINGS[id(registry)] = (registry, {})
-    memo = held[1]
+    memo = _HOLDINGS.setdefault(structure_of(registry), {})
     found = memo.get(assigned)
     if found is None:
         candidates: set[str] = set()
