@@ -39,7 +39,7 @@ from operator import attrgetter
 
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.placement import count_unplaced
-from kehoach_cli.periods import Span, span_of
+from kehoach_cli.periods import Kind, Span, span_of
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
@@ -75,8 +75,8 @@ class TaskLine:
     state: TaskState
     due_next: list[date]  # deadlines falling in the next period
     not_expected: bool  # completed before, or not begun: no note is expected
+    ref: str  # "kh160:3.2", the task's id across plans (made once: JSON names it 4 times)
     roles: list[TaskRole] = field(default_factory=list)  # of the narrowing body, if any
-    ref: str = ""  # "kh160:3.2", the task's id across plans
 
     @property
     def active(self) -> bool:
@@ -229,7 +229,7 @@ def _sum_figures(entries: Iterable[Entry]) -> tuple[dict[str, float], dict[str, 
 
 # What `_due_next` depends on in a timeframe: plans repeat a few timeframes over thousands
 # of tasks, and each distinct one is worked out once per review.
-_DueKey = tuple[TimeframeKind, date | None, object]
+_DueKey = tuple[TimeframeKind, date | None, Kind | None]
 
 
 def _due_next(task: Task, state: TaskState, next_span: Span,
@@ -271,9 +271,9 @@ def build_report(
     """The review of `span` as known at `as_of`; `don_vi` narrows it to one body (a name as
     people type it, resolved in every plan). Raises NotFound/Ambiguous for a bad name.
 
-    `entries` is every effective note (retractions applied), or a function giving a plan's
-    in order of day, then of recording (`JournalSource`): then only one plan's journal is
-    in memory at a time. `every_note` keeps every note of the span on the task lines (the
+    `entries` is every note, or a function giving a plan's effective notes (retractions
+    applied) in order of day, then of recording (`JournalSource`): then only one plan's
+    journal is in memory at a time. `every_note` keeps every note of the span on the task lines (the
     Word draft and the workbook quote them); without it only the latest `LATEST_NOTES`.
     `problems` is read when the review is done, so a source may fill it on the way.
     """
@@ -287,7 +287,7 @@ def build_report(
             grouped[entry.ke_hoach].append(entry)
         source = lambda loaded: grouped.get(loaded.key, [])  # noqa: E731
 
-    build = _Build(span, end, span.next(), every_note, several=len(plans) > 1)
+    build = _Build(span, end, span.next(), every_note)
     for loaded in plans:
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
@@ -299,10 +299,15 @@ def build_report(
                   list(problems), build.unplaced, build.unaccented, every_note)
 
 
-def _notes_by_task(notes: Sequence[Entry], end: date) -> dict[str, list[Entry]]:
-    """A plan's notes (in day order) up to `end`, by task, each list in day order."""
-    if notes and notes[-1].ngay > end:  # only then are some later: cut them off once
-        notes = notes[:bisect_right(notes, end, key=_day)]
+def _until(notes: list[Entry], end: date) -> list[Entry]:
+    """The notes of `notes` (in day order) up to `end`."""
+    if not notes or notes[-1].ngay <= end:  # the usual case: nothing later, no copy
+        return notes
+    return notes[:bisect_right(notes, end, key=_day)]
+
+
+def _notes_by_task(notes: Sequence[Entry]) -> dict[str, list[Entry]]:
+    """Notes by task, each list in the order of `notes`: one pass."""
     by_task: dict[str, list[Entry]] = {}
     for entry in notes:
         found = by_task.get(entry.ma)
@@ -329,7 +334,6 @@ class _Build:
     end: date
     next_span: Span
     every_note: bool
-    several: bool  # the review covers several plans (ids name their plan)
     lines: list[TaskLine] = field(default_factory=list)
     tally: _Tally = field(default_factory=lambda: _Tally())
     unplaced: int = 0
@@ -340,9 +344,9 @@ class _Build:
         notes = given if isinstance(given, list) else list(given)
         registry = registry_of(loaded)
         key = loaded.key
-        by_task = _notes_by_task(notes, self.end)
-        span_notes = _in_span(notes[:bisect_right(notes, self.end, key=_day)], self.span.tu)
-        self.unplaced += count_unplaced(loaded, span_notes)
+        upto = _until(notes, self.end)
+        by_task = _notes_by_task(upto)
+        self.unplaced += count_unplaced(loaded, _in_span(upto, self.span.tu))
         members = registry.members_of(focus.ma) if focus else None
         for section, task in loaded.plan.tasks():
             roles = task_roles_for(focus.ma, task, registry) if focus else []

@@ -319,18 +319,41 @@ def _strings(values: list[str]) -> str:
     return "[" + ", ".join(map(_string, values)) + "]"
 
 
+# Plans repeat a few role assignments and timeframes over thousands of tasks: their JSON is
+# made once each (by the codes and texts themselves, so equal ones always read the same).
+_ROLES_JSON: dict[tuple[tuple[str, ...], ...], str] = {}
+_TIMEFRAME_JSON: dict[tuple[str, str], str] = {}
+
+
+def _roles_json(task: Task) -> str:
+    assigned = tuple(tuple(getattr(task, key)) for key in _ROLE_KEYS)
+    text = _ROLES_JSON.get(assigned)
+    if text is None:
+        text = _ROLES_JSON[assigned] = "{" + ", ".join(
+            f"{_string(key)}: {_strings(list(codes))}"
+            for key, codes in zip(_ROLE_KEYS, assigned, strict=True) if codes) + "}"
+    return text
+
+
+def _timeframe_json(task: Task) -> str:
+    tf = task.thoi_gian
+    if tf is None:
+        return '{"van_ban": null, "loai": null, "loai_nhan": null}'
+    key = (tf.van_ban, tf.loai)
+    text = _TIMEFRAME_JSON.get(key)
+    if text is None:
+        text = _TIMEFRAME_JSON[key] = (
+            f'{{"van_ban": {_text(tf.van_ban)}, "loai": {_text(tf.loai)}, '
+            f'"loai_nhan": {_text(KIND_LABELS[tf.loai])}}}')
+    return text
+
+
 def _head_json(line: TaskLine) -> str:
     """The part of a task's JSON that the plan alone decides."""
     task = line.task
-    tf = task.thoi_gian
-    roles = ", ".join(f"{_string(key)}: {_strings(codes)}" for key in _ROLE_KEYS
-                      if (codes := getattr(task, key)))
-    timeframe = (f'{{"van_ban": {_text(tf.van_ban)}, "loai": {_text(tf.loai)}, '
-                 f'"loai_nhan": {_text(KIND_LABELS[tf.loai])}}}' if tf else
-                 '{"van_ban": null, "loai": null, "loai_nhan": null}')
     return (f'{{"ke_hoach": {_string(line.plan.key)}, "muc": {_string(line.section.ma)}, '
             f'"ma": {_string(task.ma)}, "noi_dung": {_string(task.noi_dung)}, '
-            f'"don_vi": {{{roles}}}, "thoi_gian": {timeframe}')
+            f'"don_vi": {_roles_json(task)}, "thoi_gian": {_timeframe_json(task)}')
 
 
 def task_json(report: Report, line: TaskLine) -> str:
