@@ -164,10 +164,6 @@ class Report:
     don_vi: Body | None = None  # the body the review is narrowed to
     problems: list[str] = field(default_factory=list)  # journal lines that could not be read
     unplaced: int = 0  # notes of the span for a task or body no longer in their plan
-    # Notes of the period typed without diacritics ("da giam sat 3 khu dan cu"), in task
-    # order: a document going up must not carry them; the office corrects them with `sua`.
-    # Found while the notes pass by, so a review keeping only the latest notes has them too.
-    unaccented: list[Entry] = field(default_factory=list)
     every_note: bool = True  # each task line holds every note of the span, not the latest
 
     @property
@@ -182,6 +178,15 @@ class Report:
     @cached_property
     def overdue(self) -> list[TaskLine]:
         return [t for t in self.tasks if t.overdue]
+
+    @cached_property
+    def unaccented(self) -> list[Entry]:
+        """Notes of the period typed without diacritics ("da giam sat 3 khu dan cu"): a
+        document going up must not carry them; the office corrects them with `sua`. Asked
+        only with a document, whose review keeps every note (`every_note`)."""
+        if not self.every_note:
+            raise ValueError("unaccented notes need a review that keeps every note")
+        return [e for t in self.tasks for e in t.entries if looks_unaccented(e.noi_dung)]
 
     @cached_property
     def silent_bodies(self) -> list[BodyLine]:
@@ -215,7 +220,7 @@ def _sum_figures(entries: Iterable[Entry]) -> tuple[dict[str, float], dict[str, 
     names: dict[str, str] = {}
     totals: dict[str, float] = {}
     shares: dict[str, dict[str, float]] = {}
-    for entry in entries:
+    for entry in [e for e in entries if e.so_lieu]:  # most notes carry no figure
         for name, value in entry.so_lieu.items():
             key = _FOLDED.get(name)
             if key is None:
@@ -296,7 +301,7 @@ def build_report(
     bodies = build.tally.bodies(plans, span)
     focus_body = next(iter(narrowed.values()), None)
     return Report(span, as_of, span.next(), list(plans), build.lines, bodies, focus_body,
-                  list(problems), build.unplaced, build.unaccented, every_note)
+                  list(problems), build.unplaced, every_note)
 
 
 def _until(notes: list[Entry], end: date) -> list[Entry]:
@@ -327,8 +332,8 @@ def _in_span(history: list[Entry], tu: date) -> list[Entry]:
 
 @dataclass
 class _Build:
-    """The review being built, plan by plan: its task lines, the per-body tally, and what
-    the notes passing by tell (unplaced ones, unaccented ones)."""
+    """The review being built, plan by plan: its task lines, the per-body tally, and the
+    count of notes it cannot place."""
 
     span: Span
     end: date
@@ -337,7 +342,6 @@ class _Build:
     lines: list[TaskLine] = field(default_factory=list)
     tally: _Tally = field(default_factory=lambda: _Tally())
     unplaced: int = 0
-    unaccented: list[Entry] = field(default_factory=list)
     due_memo: dict[_DueKey, list[date]] = field(default_factory=dict)
 
     def plan(self, loaded: LoadedPlan, given: Iterable[Entry], focus: Body | None) -> None:
@@ -372,11 +376,10 @@ class _Build:
         if focus:  # a body reports on its own part (domain), with one figure throughout
             state = state.for_body(focus.ma)
         totals, shares = _sum_figures(in_span)
-        self.unaccented.extend(e for e in in_span if looks_unaccented(e.noi_dung))
         return TaskLine(
             plan=loaded, section=section, task=task,
             entries=in_span if self.every_note else in_span[-LATEST_NOTES:],
-            count=len(in_span), reporters=frozenset(e.don_vi for e in in_span),
+            count=len(in_span), reporters=frozenset({e.don_vi for e in in_span}),
             so_lieu=totals, so_lieu_don_vi=shares, state=state,
             due_next=_due_next(task, state, self.next_span, self.due_memo),
             not_expected=state.completed or starts_after(task.thoi_gian, self.end),

@@ -362,6 +362,10 @@ def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) ->
             if leaves is None:
                 other = other or entry.trang_thai is not Status.CHUA_THUC_HIEN
                 continue
+            if entry.trang_thai is None:  # most notes: counted, the status stands (`add`)
+                for leaf in leaves:
+                    tracks[leaf].notes += 1
+                continue
             for leaf in leaves:
                 tracks[leaf].add(entry)
         for code, role, leaves, via in shape.holders:
