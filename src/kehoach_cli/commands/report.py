@@ -131,7 +131,11 @@ def report(
     if closed is not None and ky is None and settings.ky_dau_ky == "vua-xong":
         begun, span, closed = span, closed, None  # the workspace says: the period just closed
     source = JournalSource()
-    result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems)
+    # Only the Word draft and the workbook quote every note of the period; the other
+    # outputs show the latest two per task, and keeping just those keeps memory with the
+    # tasks (1,000,000 notes: some 300,000 of a quarter no longer held).
+    result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems,
+                          every_note=xuat is not None)
     grouping = Grouping(nhom.value)
     if xuat is not None and xuat.suffix.lower() == ".xlsx":
         from kehoach_cli.render.xlsx_report import write_xlsx

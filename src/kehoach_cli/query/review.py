@@ -16,6 +16,12 @@ What the review answers:
 - attention: open tasks without notes in the span (a task completed earlier, or one whose
   timeframe has not begun, needs none), open tasks past their deadline, and deadlines
   falling in the next period.
+What is kept of the notes depends on the output (`every_note`): the Word draft and the
+workbook quote every note of the period, so their review keeps them all; the tables, JSON,
+CSV and Markdown show per task only the count, the summed figures and the latest
+`LATEST_NOTES`, so their review keeps just those, and its memory grows with the tasks, not
+with the notes (1,000,000 notes: the review no longer holds the 300,000 of a quarter).
+
 With `don_vi`, the review narrows to the tasks that body holds in any role (as `list`
 shows them) and to the notes it, or its members, reported; each task's state is then that
 body's own part (`TaskState.for_body`), the one figure its report gives everywhere.
@@ -23,49 +29,65 @@ body's own part (`TaskState.for_body`), the one figure its report gives everywhe
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from operator import attrgetter
 from typing import cast
 
 from kehoach_cli.journal.digest import StateNote
 from kehoach_cli.journal.entry import Entry
-from kehoach_cli.journal.placement import plan_keys, why_unplaced
-from kehoach_cli.periods import Span, span_of
+from kehoach_cli.journal.placement import count_unplaced
+from kehoach_cli.periods import Kind, Span, span_of
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Body, Section, Task
 from kehoach_cli.plan.timeframe import TimeframeKind
-from kehoach_cli.query.state import TaskState, assess, deadlines_in, starts_after
+from kehoach_cli.query.state import (
+    Structure,
+    TaskState,
+    assess,
+    deadlines_in,
+    starts_after,
+    structure_of,
+)
 from kehoach_cli.status import Timeliness
 from kehoach_cli.text import fold
 
+LATEST_NOTES = 2  # how many of the latest notes a task row shows
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class TaskLine:
     """One task in the review."""
 
     plan: LoadedPlan
     section: Section
     task: Task
-    entries: list[Entry]  # notes dated within the span, oldest first
+    # The notes dated within the span, oldest first: every one (`Report.every_note`), or
+    # only the latest LATEST_NOTES; `count` is how many there are in either case.
+    entries: list[Entry]
+    count: int
+    reporters: frozenset[str]  # the bodies that wrote those notes
     so_lieu: dict[str, float]  # figures summed over those notes
     so_lieu_don_vi: dict[str, dict[str, float]]  # the same per figure, per reporting body
     state: TaskState
     due_next: list[date]  # deadlines falling in the next period
     not_expected: bool  # completed before, or not begun: no note is expected
+    ref: str  # "kh160:3.2", the task's id across plans (made once: JSON names it 4 times)
     roles: list[TaskRole] = field(default_factory=list)  # of the narrowing body, if any
 
     @property
     def active(self) -> bool:
-        return bool(self.entries)
+        return self.count > 0
 
     @property
     def needs_activity(self) -> bool:
         """Open, expected to be worked on, and no note in the span."""
-        return not self.entries and not self.not_expected and not self.state.completed
+        return not self.count and not self.not_expected and not self.state.completed
 
     @property
     def overdue(self) -> bool:
@@ -144,6 +166,7 @@ class Report:
     don_vi: Body | None = None  # the body the review is narrowed to
     problems: list[str] = field(default_factory=list)  # journal lines that could not be read
     unplaced: int = 0  # notes of the span for a task or body no longer in their plan
+    every_note: bool = True  # each task line holds every note of the span, not the latest
 
     @property
     def end(self) -> date:
@@ -161,7 +184,10 @@ class Report:
     @cached_property
     def unaccented(self) -> list[Entry]:
         """Notes of the period typed without diacritics ("da giam sat 3 khu dan cu"): a
-        document going up must not carry them; the office corrects them with `sua`."""
+        document going up must not carry them; the office corrects them with `sua`. Asked
+        only with a document, whose review keeps every note (`every_note`)."""
+        if not self.every_note:
+            raise ValueError("unaccented notes need a review that keeps every note")
         return [e for t in self.tasks for e in t.entries if looks_unaccented(e.noi_dung)]
 
     @cached_property
@@ -177,7 +203,7 @@ class Report:
 
     @cached_property
     def entry_count(self) -> int:
-        return sum(len(t.entries) for t in self.tasks)
+        return sum(t.count for t in self.tasks)
 
 
 def looks_unaccented(text: str) -> bool:
@@ -196,7 +222,7 @@ def _sum_figures(entries: Iterable[Entry]) -> tuple[dict[str, float], dict[str, 
     names: dict[str, str] = {}
     totals: dict[str, float] = {}
     shares: dict[str, dict[str, float]] = {}
-    for entry in entries:
+    for entry in [e for e in entries if e.so_lieu]:  # most notes carry no figure
         for name, value in entry.so_lieu.items():
             key = _FOLDED.get(name)
             if key is None:
@@ -208,18 +234,33 @@ def _sum_figures(entries: Iterable[Entry]) -> tuple[dict[str, float], dict[str, 
     return totals, shares
 
 
-def _due_next(task: Task, state: TaskState, next_span: Span) -> list[date]:
+# What `_due_next` depends on in a timeframe: plans repeat a few timeframes over thousands
+# of tasks, and each distinct one is worked out once per review.
+_DueKey = tuple[TimeframeKind, date | None, Kind | None]
+
+
+def _due_next(task: Task, state: TaskState, next_span: Span,
+              memo: dict[_DueKey, list[date]]) -> list[date]:
     """Deadlines in the next period, unless the task is done for good (a recurring task
-    completed this time is due again)."""
-    recurring = task.thoi_gian is not None and task.thoi_gian.loai is TimeframeKind.DINH_KY
+    completed this time is due again). The lists are shared between tasks: read only."""
+    timeframe = task.thoi_gian
+    if timeframe is None:
+        return []
+    recurring = timeframe.loai is TimeframeKind.DINH_KY
     if state.completed and not recurring:
         return []
-    return deadlines_in(task.thoi_gian, next_span)
+    key = (timeframe.loai, timeframe.han, timeframe.chu_ky)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = deadlines_in(timeframe, next_span)
+    return found
 
 
 def _order(entry: Entry) -> tuple[date, object]:
     return entry.ngay, entry.ghi_luc
 
+
+_day = attrgetter("ngay")
 
 EntrySource = Iterable[Entry] | Callable[[LoadedPlan], Iterable[Entry]]
 # A task's notes up to the review's end: whole entries for those of the span, and for
@@ -234,89 +275,130 @@ def build_report(
     as_of: date,
     don_vi: str | None = None,
     problems: Sequence[str] = (),
+    *,
+    every_note: bool = True,
 ) -> Report:
     """The review of `span` as known at `as_of`; `don_vi` narrows it to one body (a name as
     people type it, resolved in every plan). Raises NotFound/Ambiguous for a bad name.
 
-    `entries` is every note, or a function giving a plan's notes (`JournalSource`): then
-    only one plan's journal is in memory at a time, and only the notes of the span are kept.
+    `entries` is every note, or a function giving a plan's effective notes (retractions
+    applied) in order of day, then of recording (`JournalSource`): then only one plan's
+    journal is in memory at a time. `every_note` keeps every note of the span on the task lines (the
+    Word draft and the workbook quote them); without it only the latest `LATEST_NOTES`.
     `problems` is read when the review is done, so a source may fill it on the way.
     """
     end = min(span.den, as_of)
     narrowed = {r.plan.key: r.body for r in resolve_in_plans(plans, don_vi)} if don_vi else {}
     if callable(entries):
-        source = entries  # a journal gives its notes in order of day, then of recording
+        source = entries
     else:
         grouped: dict[str, list[Entry]] = defaultdict(list)
-        for entry in sorted(entries, key=_order):
+        for entry in sorted((e for e in entries if not e.huy), key=_order):
             grouped[entry.ke_hoach].append(entry)
         source = lambda loaded: grouped.get(loaded.key, [])  # noqa: E731
 
-    lines: list[TaskLine] = []
-    tally = _Tally()
-    unplaced = 0
+    build = _Build(span, end, span.next(), every_note)
     for loaded in plans:
-        registry = registry_of(loaded)
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
         if isinstance(entries, JournalSource):  # whole entries only for the span's notes
-            by_task, missed = entries.span(loaded, span.tu, end)
+            build.grouped(loaded, *entries.span(loaded, span.tu, end), focus)
         else:
-            by_task, missed = _notes_by_task(loaded, source(loaded), span.tu, end)
-        unplaced += missed
+            build.plan(loaded, source(loaded), focus)
+    bodies = build.tally.bodies(plans, span)
+    focus_body = next(iter(narrowed.values()), None)
+    return Report(span, as_of, span.next(), list(plans), build.lines, bodies, focus_body,
+                  list(problems), build.unplaced, every_note)
+
+
+def _until(notes: list[Entry], end: date) -> list[Entry]:
+    """The notes of `notes` (in day order) up to `end`."""
+    if not notes or notes[-1].ngay <= end:  # the usual case: nothing later, no copy
+        return notes
+    return notes[:bisect_right(notes, end, key=_day)]
+
+
+def _notes_by_task(notes: Sequence[Entry]) -> dict[str, list[Entry]]:
+    """Notes by task, each list in the order of `notes`: one pass."""
+    by_task: dict[str, list[Entry]] = {}
+    for entry in notes:
+        found = by_task.get(entry.ma)
+        if found is None:
+            by_task[entry.ma] = [entry]
+        else:
+            found.append(entry)
+    return by_task
+
+
+def _in_span(history: list[History], tu: date) -> list[Entry]:
+    """The notes of `history` (in day order) from `tu` on: whole entries, whatever the
+    source (`History`)."""
+    if not history or history[0].ngay >= tu:
+        return cast(list[Entry], history)
+    return cast(list[Entry], history[bisect_left(history, tu, key=_day):])
+
+
+@dataclass
+class _Build:
+    """The review being built, plan by plan: its task lines, the per-body tally, and the
+    count of notes it cannot place."""
+
+    span: Span
+    end: date
+    next_span: Span
+    every_note: bool
+    lines: list[TaskLine] = field(default_factory=list)
+    tally: _Tally = field(default_factory=lambda: _Tally())
+    unplaced: int = 0
+    due_memo: dict[_DueKey, list[date]] = field(default_factory=dict)
+
+    def plan(self, loaded: LoadedPlan, given: Iterable[Entry], focus: Body | None) -> None:
+        notes = given if isinstance(given, list) else list(given)
+        upto = _until(notes, self.end)
+        unplaced = count_unplaced(loaded, _in_span(cast(list[History], upto), self.span.tu))
+        self.grouped(loaded, _notes_by_task(upto), unplaced, focus)
+
+    def grouped(self, loaded: LoadedPlan, by_task: Mapping[str, Sequence[History]],
+                unplaced: int, focus: Body | None) -> None:
+        """A plan's tasks, its notes up to the end grouped by task (each in day order)."""
+        registry = registry_of(loaded)
+        key = loaded.key
+        self.unplaced += unplaced
+        members = registry.members_of(focus.ma) if focus else None
         for section, task in loaded.plan.tasks():
             roles = task_roles_for(focus.ma, task, registry) if focus else []
             if focus and not roles:
                 continue
-            history = by_task.get(task.ma, [])
-            line = _task_line(loaded, section, task, registry, history, focus, roles, span, end)
-            lines.append(line)
+            history = cast(list[History], by_task.get(task.ma, []))
+            line = self.task_line(loaded, key, section, task, registry, history, focus,
+                                  members, roles)
+            self.lines.append(line)
             held_by = ([(focus.ma, roles, registry.members_of(focus.ma))]
                        if focus else _holders(task, registry))
-            tally.count(line, history, held_by, registry)
-    bodies = tally.bodies(plans, span)
-    focus_body = next(iter(narrowed.values()), None)
-    return Report(span, as_of, span.next(), list(plans), lines, bodies, focus_body,
-                  list(problems), unplaced)
+            self.tally.count(line, history, held_by, registry)
 
-
-def _notes_by_task(loaded: LoadedPlan, notes: Iterable[Entry], tu: date, end: date
-                   ) -> tuple[dict[str, list[History]], int]:
-    """A plan's notes up to `end` by task (retractions left out), and how many of those in
-    the span name a task or body the plan no longer has."""
-    by_task: dict[str, list[History]] = defaultdict(list)
-    task_ids, body_codes = plan_keys(loaded)
-    unplaced = 0
-    for entry in notes:
-        if entry.ngay <= end and not entry.huy:
-            by_task[entry.ma].append(entry)
-            if entry.ngay >= tu and why_unplaced(entry, task_ids, body_codes) is not None:
-                unplaced += 1
-    return by_task, unplaced
-
-
-def _task_line(loaded: LoadedPlan, section: Section, task: Task, registry: Registry,
-               history: list[History], focus: Body | None, roles: list[TaskRole], span: Span,
-               end: date) -> TaskLine:
-    """One task of the review: its notes in the span (only the focus body's, when narrowed),
-    figures, state at `end`, and what falls due next."""
-    # Notes of the span are whole entries, whatever the source (`History`).
-    in_span = cast(list[Entry], [e for e in history if e.ngay >= span.tu])
-    if focus:
-        members = registry.members_of(focus.ma)
-        in_span = [e for e in in_span if e.don_vi in members]
-    state = assess(task, registry, history, end)
-    if focus:  # a body reports on its own part (domain), with one figure throughout
-        state = state.for_body(focus.ma)
-    totals, shares = _sum_figures(in_span)
-    return TaskLine(
-        plan=loaded, section=section, task=task, entries=in_span,
-        so_lieu=totals, so_lieu_don_vi=shares, state=state,
-        due_next=_due_next(task, state, span.next()),
-        not_expected=state.completed or starts_after(task.thoi_gian, end),
-        roles=roles,
-    )
+    def task_line(self, loaded: LoadedPlan, key: str, section: Section, task: Task,
+                  registry: Registry, history: list[History], focus: Body | None,
+                  members: frozenset[str] | None, roles: list[TaskRole]) -> TaskLine:
+        """One task of the review: its notes in the span (only the focus body's, when
+        narrowed), figures, state at the end, and what falls due next."""
+        in_span = _in_span(history, self.span.tu)
+        if members is not None:
+            in_span = [e for e in in_span if e.don_vi in members]
+        state = assess(task, registry, history, self.end)
+        if focus:  # a body reports on its own part (domain), with one figure throughout
+            state = state.for_body(focus.ma)
+        totals, shares = _sum_figures(in_span)
+        return TaskLine(
+            plan=loaded, section=section, task=task,
+            entries=in_span if self.every_note else in_span[-LATEST_NOTES:],
+            count=len(in_span), reporters=frozenset({e.don_vi for e in in_span}),
+            so_lieu=totals, so_lieu_don_vi=shares, state=state,
+            due_next=_due_next(task, state, self.next_span, self.due_memo),
+            not_expected=state.completed or starts_after(task.thoi_gian, self.end),
+            roles=roles, ref=f"{key}:{task.ma}",
+        )
 
 
 @dataclass
@@ -331,18 +413,21 @@ class _Tally:
 
     def count(self, line: TaskLine, history: list[History], held_by: Iterable[Holding],
               registry: Registry) -> None:
-        reporters = {e.don_vi for e in line.entries}
-        latest: dict[str, date] = {}
-        for entry in history:  # in order of day: the last one per body is its latest
-            latest[entry.don_vi] = entry.ngay
+        reporters = line.reporters
+        # In order of day: the last one per body is its latest.
+        latest = {entry.don_vi: entry.ngay for entry in history}
         for code, held, group in held_by:
-            if code not in self.holders:
+            holding = self.holders.get(code)
+            if holding is None:
                 body = registry.get(code)
-                self.holders[code] = (body.ten if body else code, [])
-            self.holders[code][1].append((line, held))
+                holding = self.holders[code] = (body.ten if body else code, [])
+            holding[1].append((line, held))
             if not reporters.isdisjoint(group):
                 self.active_by[code].append(id(line))
-            seen = max((latest[c] for c in group if c in latest), default=None)
+            if len(group) == 1:  # most bodies are not groups: no generator for them
+                seen = latest.get(code)
+            else:
+                seen = max((latest[c] for c in group if c in latest), default=None)
             if seen is not None and (code not in self.last_seen or seen > self.last_seen[code]):
                 self.last_seen[code] = seen
 
@@ -365,7 +450,8 @@ class _Tally:
 Holding = tuple[str, list[TaskRole], frozenset[str]]  # body, its roles, it and its members
 # Per registry and a task's implementing bodies, who holds what. Plans repeat a few role
 # assignments over thousands of tasks: 20,000 tasks asked `task_roles_for` 55,000 times.
-_HOLDINGS: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], ...], list[Holding]]]] = {}
+# Keyed by the registry's structure (`state.structure_of`): alike registries share them.
+_HOLDINGS: dict[Structure, dict[tuple[tuple[str, ...], ...], list[Holding]]] = {}
 
 
 def _holders(task: Task, registry: Registry) -> list[Holding]:
@@ -373,10 +459,7 @@ def _holders(task: Task, registry: Registry) -> list[Holding]:
     left out): those it names in such a role, and their members (a member holds what is
     given to its group). The lists are shared between tasks: read them, never change them."""
     assigned = (tuple(task.tham_muu_thuc_hien), tuple(task.chu_tri), tuple(task.phoi_hop))
-    held = _HOLDINGS.get(id(registry))
-    if held is None or held[0] is not registry:
-        held = _HOLDINGS[id(registry)] = (registry, {})
-    memo = held[1]
+    memo = _HOLDINGS.setdefault(structure_of(registry), {})
     found = memo.get(assigned)
     if found is None:
         candidates: set[str] = set()
@@ -439,8 +522,5 @@ class JournalSource:
 
         by_task, damage = read_span(loaded, tu, end)
         self.problems.extend(str(p) for p in damage)
-        task_ids, body_codes = plan_keys(loaded)
-        unplaced = sum(1 for notes in by_task.values() for e in notes
-                       if e.ngay >= tu and isinstance(e, Entry)
-                       and why_unplaced(e, task_ids, body_codes) is not None)
-        return by_task, unplaced
+        in_span = [e for notes in by_task.values() for e in _in_span(notes, tu)]
+        return by_task, count_unplaced(loaded, in_span)

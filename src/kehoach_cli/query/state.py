@@ -35,10 +35,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from kehoach_cli.periods import Span, containing, span_of
+from kehoach_cli.periods import Kind, Span, containing, span_of
 from kehoach_cli.plan.model import IMPLEMENTING_ROLES, Role, Task
 from kehoach_cli.plan.timeframe import Timeframe, TimeframeKind
 from kehoach_cli.status import STATUS_LABELS, Status, Timeliness
@@ -177,7 +178,13 @@ def occurrence(timeframe: Timeframe, day: date) -> Span | None:
     """For a recurring task, the occurrence (month, quarter, ...) holding `day`."""
     if timeframe.loai is not TimeframeKind.DINH_KY or timeframe.chu_ky is None:
         return None
-    return span_of(containing(timeframe.chu_ky, day))
+    return _occurrence(timeframe.chu_ky, day)
+
+
+@lru_cache(maxsize=1024)
+def _occurrence(kind: Kind, day: date) -> Span:
+    # A review asks it for every recurring task at one date: worked out once per period kind.
+    return span_of(containing(kind, day))
 
 
 class _Shape(NamedTuple):
@@ -196,7 +203,21 @@ _ONE_DEADLINE = (TimeframeKind.HAN, TimeframeKind.KY, TimeframeKind.KHOANG)
 _IMPLEMENTING = tuple((role, role.value) for role in IMPLEMENTING_ROLES)
 # The three lists of codes in one C call (`_shape` runs once per task assessed).
 _assigned_lists = attrgetter(*(name for _, name in _IMPLEMENTING))
-_SHAPES: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], ...], _Shape]]] = {}
+Structure = tuple[tuple[str, tuple[str, ...]], ...]
+# Shapes by registry structure, then by assignment: a workspace's plans mostly list the
+# same bodies, and 1,000 plans of one registry then work out each shape once, not 1,000 times.
+_SHAPES: dict[Structure, dict[tuple[tuple[str, ...], ...], _Shape]] = {}
+_STRUCTURES: dict[int, tuple[Registry, Structure]] = {}
+
+
+def structure_of(registry: Registry) -> Structure:
+    """All that who-holds-what reads of a registry: each body's code and members, in the
+    registry's order (names do not matter to it). Registries alike in this share memos."""
+    known = _STRUCTURES.get(id(registry))
+    if known is None or known[0] is not registry:
+        known = _STRUCTURES[id(registry)] = (
+            registry, tuple((body.ma, tuple(body.thanh_vien)) for body in registry.bodies))
+    return known[1]
 
 
 def _members_in_order(code: str, registry: Registry) -> list[str]:
@@ -222,10 +243,7 @@ def _leaves(code: str, registry: Registry) -> tuple[str, ...]:
 
 def _shape(task: Task, registry: Registry) -> _Shape:
     assigned = tuple(map(tuple, _assigned_lists(task)))
-    held = _SHAPES.get(id(registry))
-    if held is None or held[0] is not registry:
-        held = _SHAPES[id(registry)] = (registry, {})
-    memo = held[1]
+    memo = _SHAPES.setdefault(structure_of(registry), {})
     shape = memo.get(assigned)
     if shape is not None:
         return shape
@@ -324,7 +342,8 @@ def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) ->
             deadline = timeframe.han
         elif (current := occurrence(timeframe, at)) is not None:
             deadline = current.den
-            relevant = [e for e in relevant if e.ngay >= current.tu]
+            if relevant and relevant[0].ngay < current.tu:  # in day order: else all count
+                relevant = [e for e in relevant if e.ngay >= current.tu]
     shape = _shape(task, registry)
     parts: tuple[Part, ...] = ()
     by_body: dict[str, Part] = {}
@@ -342,6 +361,10 @@ def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) ->
             leaves = shape.speaks_for.get(entry.don_vi)
             if leaves is None:
                 other = other or entry.trang_thai is not Status.CHUA_THUC_HIEN
+                continue
+            if entry.trang_thai is None:  # most notes: counted, the status stands (`add`)
+                for leaf in leaves:
+                    tracks[leaf].notes += 1
                 continue
             for leaf in leaves:
                 tracks[leaf].add(entry)

@@ -136,7 +136,7 @@ def _task(doc: Doc, report: Report, line: TaskLine) -> Any:
              keep=len(task.noi_dung) < 400, after=3)
     for item in task.cac_y:
         doc.para(f"- {item}", italic=True, indent=True, keep=True, after=3)
-    if line.entries:
+    if line.count:
         for text in body_paragraphs(registry, line):
             doc.para(f"- {text}", indent=True, after=3)
         if line.so_lieu:
@@ -209,7 +209,7 @@ def assessment_facts(report: Report) -> tuple[list[str], list[str]]:
     sentences."""
     active = [t for t in report.tasks if t.active]
     done = [t for t in report.tasks if t.state.completed]
-    reporters = {e.don_vi for t in report.tasks for e in t.entries}
+    reporters = {code for t in report.tasks for code in t.reporters}
     good: list[str] = []
     if active:
         text = (f"Trong kỳ có {len(active)}/{len(report.tasks)} nhiệm vụ có kết quả được báo "
@@ -287,7 +287,7 @@ def _appendix(doc: Doc, report: Report) -> None:
                "Số liệu", "Trạng thái"]
     rows = [[task_id(report, t), t.task.noi_dung,
              ", ".join(dict.fromkeys(c for codes in t.task.implementing().values() for c in codes)),
-             timeframe_text(t.task.thoi_gian, "–"), str(len(t.entries)), line_figures(t) or "–",
+             timeframe_text(t.task.thoi_gian, "–"), str(t.count), line_figures(t) or "–",
              t.state.label()] for t in report.tasks]
     doc.table(columns, rows, [14.0, 95.0, 35.0, 25.0, 18.0, 30.0, 30.0], size=11, left_from=25)
     # Both tables fill the landscape text width (LANDSCAPE_TEXT_MM, 247 mm).
@@ -297,7 +297,10 @@ def _appendix(doc: Doc, report: Report) -> None:
 
 def build_document(report: Report, recipients: tuple[str, ...] = ()) -> Any:
     """The python-docx Document of the draft report; `recipients` is the workspace's
-    `noi_nhan_bao_cao` (empty: the default for a report going up)."""
+    `noi_nhan_bao_cao` (empty: the default for a report going up). The draft quotes every
+    note of the period: `report` must keep them (`build_report(..., every_note=True)`)."""
+    if not report.every_note:
+        raise ValueError("the Word draft needs a review that keeps every note of the period")
     doc = Doc()
     heading = heading_of(report, recipients)
     write_header(doc, heading)

@@ -127,7 +127,7 @@ def _tasks(book: Any, report: Report) -> None:
         by_fold = {fold(k): v for k, v in line.so_lieu.items()}
         codes = dict.fromkeys(c for cs in line.task.implementing().values() for c in cs)
         rows.append([task_id(report, line), line.section.ma, line.task.noi_dung, ", ".join(codes),
-                     timeframe_text(line.task.thoi_gian), len(line.entries), line.state.label(),
+                     timeframe_text(line.task.thoi_gian), line.count, line.state.label(),
                      line.state.han, line.state.hoan_thanh_ngay,
                      *(by_fold.get(key) for key in folded)])
     formats = {8: DATE_FORMAT, 9: DATE_FORMAT}
@@ -189,7 +189,10 @@ def _attention(book: Any, report: Report) -> None:
 
 
 def build_workbook(report: Report) -> Any:
-    """The openpyxl Workbook of the review."""
+    """The openpyxl Workbook of the review; its sheet "Ghi nhận" lists every note of the
+    period, which `report` must keep (`build_report(..., every_note=True)`)."""
+    if not report.every_note:
+        raise ValueError("the workbook needs a review that keeps every note of the period")
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
