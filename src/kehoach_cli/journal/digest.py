@@ -35,6 +35,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar, overload
 
 import msgspec
@@ -209,18 +210,22 @@ def _file_days(stamps: list[Stamp], journal: JournalRead) -> list[tuple[int, int
     """Per record file: its records' first and last day, and whether it takes part in a
     correction (holds a correction or retraction, or a note that has one)."""
     corrected = journal.corrections.keys()
-    found: dict[str, list[int]] = {}
-    for path, record in journal.records_by_file():
-        day = record.ngay.toordinal()
-        related = record.sua_cho is not None or record.id in corrected
-        held = found.get(path)
-        if held is None:
-            found[path] = [day, day, related]
-        else:
-            held[0] = min(held[0], day)
-            held[1] = max(held[1], day)
-            held[2] = held[2] or related
-    by_name = {os.path.basename(path): held for path, held in found.items()}
+    found: dict[str, tuple[int, int, bool]] = {}
+    for path, batch in journal.file_batches():
+        if not batch:
+            continue
+        days = list(map(_day, batch))
+        low, high = min(days).toordinal(), max(days).toordinal()
+        # Only a journal with corrections has files taking part in one (most have none).
+        related = bool(corrected) and any(r.sua_cho is not None or r.id in corrected
+                                          for r in batch)
+        name = os.path.basename(path)
+        if name in found:  # another batch of the same file
+            was = found[name]
+            low, high, related = min(low, was[0]), max(high, was[1]), related or was[2]
+        found[name] = (low, high, related)
     # A file with no record (empty, or only blank lines) can hold no note of any span.
-    return [(held[0], held[1], bool(held[2])) if (held := by_name.get(name)) else (0, -1, False)
-            for name, *_ in stamps]
+    return [found.get(name, (0, -1, False)) for name, *_ in stamps]
+
+
+_day = attrgetter("ngay")

@@ -86,12 +86,15 @@ class JournalRead:
             self._located.update(zip(ids, where, strict=True))
         return True
 
-    def records_by_file(self) -> Iterator[tuple[str, Entry]]:
-        """Every record with the file it was read from, in record order."""
-        records = iter(self.all_records)
+    def file_batches(self) -> Iterator[tuple[str, list[Entry]]]:
+        """The records by the file they were read from, batch by batch, in record order (a
+        file read line by line comes in several batches)."""
+        records = self.all_records
+        start = 0
         for name, numbers in self._origins:
-            for _ in numbers:
-                yield name, next(records)
+            stop = start + len(numbers)
+            yield name, records[start:stop]
+            start = stop
 
     def by_task(self) -> dict[str, list[Entry]]:
         """The effective entries grouped by task id, each list in `entries` order (day, then
