@@ -5,9 +5,10 @@ Run: .venv/bin/python bench/bench_report.py [RUNS] [--million]
 Targets (issue 14): `report --ky quy -d json` within 1.2× of the per-line parse floor warm
 and under 3 s fully cold; with 1,000,000 entries under 5 s warm and under 300 MB.
 The floors read every journal line and `json.loads` it (`common.parse_floor`), in plain
-Python, with nothing else. "Warm" has the plan cache filled (journals have no cache: they
-are read from their lines every time); "fully cold" starts from an empty cache folder each
-run. The generated workspaces are kept in the system's temporary folder.
+Python, with nothing else. "Warm" has the plan cache and the journal digest filled (the
+digest holds each note's day, body and status, and each file's days: the report decodes
+whole only the files that can hold a note of the quarter); "fully cold" starts from an empty
+cache folder each run (every journal read in full, both caches written). The generated workspaces are kept in the system's temporary folder.
 """
 
 from __future__ import annotations
