@@ -8,7 +8,8 @@ The floors read every journal line and `json.loads` it (`common.parse_floor`), i
 Python, with nothing else. "Warm" has the plan cache and the journal digest filled (the
 digest holds each note's day, body and status, and each file's days: the report decodes
 whole only the files that can hold a note of the quarter); "fully cold" starts from an empty
-cache folder each run (every journal read in full, both caches written). The generated workspaces are kept in the system's temporary folder.
+cache folder each run (every journal read in full, both caches written). The generated
+workspaces are kept in the system's temporary folder.
 """
 
 from __future__ import annotations
