@@ -13,7 +13,8 @@ change times and inode (the stamps git's index trusts): appending, rewriting, a 
 pull, a copied-in or deleted file each change at least one of them, and the change time
 cannot be put back by any tool (on POSIX; Windows reports the creation time there and a
 folder listing gives no inode, so an edit that keeps a file's size and puts its old
-modification time back is only seen there once another stamp moves). Two more guards close the gaps a stamp leaves:
+modification time back is only seen there once another stamp moves). Two more guards
+close the gaps a stamp leaves:
 - a file changed within the last few seconds of the full read is "racy" (another write in
   the same tick of the clock would keep its stamp, as with git's racily clean entries): no
   digest is written then, the next run reads in full again;
