@@ -41,6 +41,7 @@ from typing import cast
 from kehoach_cli.journal.digest import StateNote
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.journal.placement import count_unplaced
+from kehoach_cli.journal.read import group_by_task
 from kehoach_cli.periods import Kind, Span, span_of
 from kehoach_cli.plan.bodies import Registry, TaskRole, registry_of, resolve_in_plans, task_roles_for
 from kehoach_cli.plan.loader import LoadedPlan
@@ -319,18 +320,6 @@ def _until(notes: list[Entry], end: date) -> list[Entry]:
     return notes[:bisect_right(notes, end, key=_day)]
 
 
-def _notes_by_task(notes: Sequence[Entry]) -> dict[str, list[Entry]]:
-    """Notes by task, each list in the order of `notes`: one pass."""
-    by_task: dict[str, list[Entry]] = {}
-    for entry in notes:
-        found = by_task.get(entry.ma)
-        if found is None:
-            by_task[entry.ma] = [entry]
-        else:
-            found.append(entry)
-    return by_task
-
-
 def _in_span(history: list[History], tu: date) -> list[Entry]:
     """The notes of `history` (in day order) from `tu` on: whole entries, whatever the
     source (`History`)."""
@@ -357,7 +346,7 @@ class _Build:
         notes = given if isinstance(given, list) else list(given)
         upto = _until(notes, self.end)
         unplaced = count_unplaced(loaded, _in_span(cast(list[History], upto), self.span.tu))
-        self.grouped(loaded, _notes_by_task(upto), unplaced, focus)
+        self.grouped(loaded, group_by_task(upto), unplaced, focus)
 
     def grouped(self, loaded: LoadedPlan, by_task: Mapping[str, Sequence[History]],
                 unplaced: int, focus: Body | None) -> None:
