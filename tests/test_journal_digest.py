@@ -44,13 +44,13 @@ def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
 def no_full_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every full journal read, so a test can tell the digest was used."""
     reads: list[str] = []
-    real = journal_read.read_journal
+    real = journal_read._read_paths  # what every read of record files goes through
 
-    def spy(loaded: Any, task_id: str | None = None) -> Any:
+    def spy(loaded: Any, paths: list[str], task_id: str | None = None) -> Any:
         reads.append(loaded.key)
-        return real(loaded, task_id)
+        return real(loaded, paths, task_id)
 
-    monkeypatch.setattr(journal_read, "read_journal", spy)
+    monkeypatch.setattr(journal_read, "_read_paths", spy)
     return reads
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
     from datetime import date
 
-    from kehoach_cli.journal.digest import Held, StateNote
+    from kehoach_cli.journal.digest import Held, Stamp, StateNote
     from kehoach_cli.journal.entry import Entry
     from kehoach_cli.plan.loader import LoadedPlan
 
@@ -350,11 +350,11 @@ def read_states(loaded_plan: LoadedPlan
     (`journal/digest.py`), else from a full read, which then refreshes the digest."""
     from kehoach_cli.journal import digest
 
-    held, stamps = digest.load(loaded_plan, _record_entries(loaded_plan))
+    entries = _record_entries(loaded_plan)
+    held, stamps = digest.load(loaded_plan, entries)
     if held is not None:
         return held.notes(), []
-    journal = read_journal(loaded_plan)
-    digest.save(loaded_plan, stamps, journal)
+    journal = _read_and_digest(loaded_plan, entries, stamps)
     return journal.by_task(), journal.problems
 
 
@@ -378,14 +378,24 @@ def read_span(loaded_plan: LoadedPlan, tu: date, end: date
         found = _span_from_digest(loaded_plan, held, entries, tu, end)
         if found is not None:
             return found, []
-    journal = read_journal(loaded_plan)
-    digest.save(loaded_plan, stamps, journal)
+    journal = _read_and_digest(loaded_plan, entries, stamps)
     out: dict[str, list[StateNote | Entry]] = {}
     for task_id, notes in journal.by_task().items():
         if notes[0].ngay <= end:
             out[task_id] = list(notes) if notes[-1].ngay <= end else [
                 e for e in notes if e.ngay <= end]
     return out, journal.problems
+
+
+def _read_and_digest(loaded_plan: LoadedPlan, entries: list[os.DirEntry[str]],
+                     stamps: list[Stamp] | None) -> JournalRead:
+    """A full read of the record files just listed (`entries`), kept as the digest under
+    the stamps taken before reading."""
+    from kehoach_cli.journal import digest
+
+    journal = _read_paths(loaded_plan, [entry.path for entry in entries])
+    digest.save(loaded_plan, stamps, journal)
+    return journal
 
 
 def _span_from_digest(loaded_plan: LoadedPlan, held: Held, entries: list[os.DirEntry[str]],
