@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from kehoach_cli.errors import Ambiguous, NotFound
@@ -356,12 +356,15 @@ def _unique(bodies: list[Body]) -> list[Body]:
 _ROLE_FIELDS = tuple((role, role.value) for role in Role)  # iterating an Enum is slow
 
 
-def task_roles_for(code: str, task: Task, registry: Registry) -> list[TaskRole]:
-    """The roles body `code` holds on `task`: its own, then those through its groups.
+def task_roles_for(code: str, task: Task, registry: Registry,
+                   groups: Sequence[str] | None = None) -> list[TaskRole]:
+    """The roles body `code` holds on `task`: its own, then those through its groups
+    (`groups`, when the caller has `registry.groups_of(code)` at hand already).
 
     A role the body holds itself is not repeated through a group.
     """
-    groups = registry.groups_of(code) if code in registry._groups else ()
+    if groups is None:
+        groups = registry.groups_of(code) if code in registry._groups else ()
     out: list[TaskRole] = []
     for role, name in _ROLE_FIELDS:
         assigned: list[str] = getattr(task, name)

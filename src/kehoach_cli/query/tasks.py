@@ -171,9 +171,11 @@ def _section_matches(section: Section, wanted: Sequence[str]) -> bool:
     return False
 
 
-def _assignments(task: Task, codes: Sequence[str], registry: Registry) -> list[Assignment]:
+def _assignments(task: Task, holders: Sequence[tuple[str, list[str]]],
+                 registry: Registry) -> list[Assignment]:
+    """The roles the bodies of `holders` (each code with its groups) hold on `task`."""
     return [Assignment(code, tr.role, tr.via_group)
-            for code in codes for tr in task_roles_for(code, task, registry)]
+            for code, groups in holders for tr in task_roles_for(code, task, registry, groups)]
 
 
 def _all_assignments(task: Task) -> list[Assignment]:
@@ -210,6 +212,8 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
             continue
         registry = registry_of(loaded)
         codes = wanted.get(loaded.key, [])
+        # Each body's groups once per plan, not once per task (10,000 tasks in a big plan).
+        holders = [(code, registry.groups_of(code)) for code in codes]
         # Each task's notes in order of day, then of recording; from the journal digest
         # when the journal has not changed since it was last read in full.
         by_task, damage = read_states(loaded)
@@ -219,7 +223,7 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
                 continue
             if flt.kinds and (task.thoi_gian is None or task.thoi_gian.loai not in flt.kinds):
                 continue
-            found = _assignments(task, codes, registry) if codes else _all_assignments(task)
+            found = _assignments(task, holders, registry) if codes else _all_assignments(task)
             if flt.roles:
                 found = [a for a in found if a.role in flt.roles]
             # Without --don-vi or --vai-tro every task is kept, even one no body holds yet.

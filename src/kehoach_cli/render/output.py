@@ -255,14 +255,21 @@ def _literal(text: str) -> str:
 
 def to_plain(table: TableData) -> str:
     """Aligned columns separated by two spaces, a header line, one line per row."""
-    rows = [[_literal(c) for c in table.columns]]
-    rows += [[_literal(c) for c in row] for row in table.rows]
-    sized = [[(cell, cell_width(cell)) for cell in row] for row in rows]
-    widths = [max(row[i][1] for row in sized) for i in range(len(table.columns))]
+    padded: list[list[str]] = []
+    # Column by column: one test of a whole column's text tells that none of its cells has
+    # a control character or a wide character (nearly always), instead of two per cell.
+    for column in zip(table.columns, *table.rows, strict=False):
+        cells = list(column) if "".join(column).isprintable() else [_literal(c) for c in column]
+        if _SINGLE.fullmatch("".join(cells)):
+            width = max(map(len, cells))
+            padded.append([cell.ljust(width) for cell in cells])
+        else:
+            sizes = [cell_width(cell) for cell in cells]
+            width = max(sizes)
+            padded.append([cell + " " * (width - size) for cell, size in zip(cells, sizes,
+                                                                            strict=True)])
     lines = [_literal(table.title)] if table.title else []
-    for row in sized:
-        parts = [cell + " " * (widths[i] - width) for i, (cell, width) in enumerate(row)]
-        lines.append("  ".join(parts).rstrip())
+    lines += ["  ".join(parts).rstrip() for parts in zip(*padded, strict=True)]
     return "\n".join(lines) + "\n"
 
 
