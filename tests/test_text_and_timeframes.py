@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kehoach_cli.dates import DateError, parse_date
 from kehoach_cli.periods import Kind
@@ -35,6 +38,16 @@ def test_vietnamese_alphabetical_order() -> None:
 def test_printable_shows_escapes_literally() -> None:
     assert printable("a\x1b[31mb\x07") == "a\\x1b[31mb\\x07"
     assert printable("dòng 1\ndòng 2") == "dòng 1\ndòng 2"
+
+
+@given(st.text(alphabet=" \t\n\r\xa0\u2003\u3000\x85\u2028\u200bab ăệ,.;", max_size=40),
+       st.integers(min_value=2, max_value=30))
+def test_shorten_squeezes_every_kind_of_space_as_the_regex_does(text: str, width: int) -> None:
+    # The fast path (no regex for a text with nothing to squeeze) must agree with squeezing
+    # every run of whitespace, whatever the spaces: tabs, newlines, no-break, ideographic.
+    squeezed = re.sub(r"\s+", " ", text).strip()
+    assert shorten(text, width) == shorten(squeezed, width)
+    assert "  " not in shorten(text, width) and "\n" not in shorten(text, width)
 
 
 def test_shorten_cuts_at_a_word() -> None:

@@ -49,3 +49,21 @@ def test_show_and_nhat_ky_give_one_entry_shape(logged: Path, cli: Runner) -> Non
     assert {"ke_hoach", "sua_cho", "huy", "cac_ban_sua"} <= set(entry)
     assert entry["ke_hoach"] == "kh160"
     assert "." not in entry["ghi_luc"]  # seconds, no microseconds
+
+
+def test_plain_columns_align_wide_and_control_characters_per_cell() -> None:
+    # One column of Vietnamese only (every character one column wide) and one holding a
+    # wide character and an escape: each is measured on its own, the second cell by cell.
+    from kehoach_cli.render.output import TableData, cell_width, to_plain
+
+    table = TableData(["Mã", "Nội dung", "Đơn vị"],
+                      [["1.1", "Tuyên truyền", "MTTQ"],
+                       ["1.2", "会议 ở khu dân cư", "ĐTN\x1b[31m"],
+                       ["10.3", "dòng\nhai", "HLHPN"]])
+    lines = to_plain(table).splitlines()
+    assert lines[0].startswith("Mã    Nội dung")
+    starts = [cell_width(line[: line.index(code)]) for line, code in
+              zip(lines[1:], ["MTTQ", "ĐTN", "HLHPN"], strict=True)]
+    assert len(set(starts)) == 1  # the third column starts at one screen column
+    assert "\x1b" not in to_plain(table) and "\\x1b[31m" in lines[2]
+    assert "dòng hai" in lines[3]

@@ -138,6 +138,9 @@ class Registry:
         self._spellings: list[tuple[Body, str, str]] = []  # body, folded, compact
         self._exact: dict[str, list[Body]] | None = None  # built on first `exact`
         self._members: dict[str, frozenset[str]] = {}
+        # A workspace's plans share one Registry per distinct list of bodies (`registry_of`):
+        # `list --don-vi MTTQ` over 1,000 plans asks the same registry the same name 1,000 times.
+        self._matches: dict[str, tuple[int | None, list[Body]]] = {}
         for body in bodies:
             self.by_code.setdefault(body.ma, body)
             for spelling in (body.ma, body.ten, *body.ten_khac):
@@ -205,6 +208,12 @@ class Registry:
 
     def match(self, text: str) -> tuple[int | None, list[Body]]:
         """The best tier `text` reaches and the bodies named at that tier."""
+        found = self._matches.get(text)
+        if found is None:
+            found = self._matches[text] = self._match(text)
+        return found[0], list(found[1])  # a copy: callers may extend theirs
+
+    def _match(self, text: str) -> tuple[int | None, list[Body]]:
         query = fold(text)
         compact = _compact(query)
         if not compact:
