@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import yaml
 
 from kehoach_cli.errors import PlanInvalid, os_reason
+from kehoach_cli.plan import fastyaml
 from kehoach_cli.plan.model import MAX_FILE_BYTES
 from kehoach_cli.problems import Problem, format_problems
 from kehoach_cli.text import unsafe_reason
@@ -303,6 +304,12 @@ def load_yaml(path: Path, text: str) -> Any:
     problems = _tab_problems(path, text)
     if problems:
         raise PlanInvalid(format_problems(problems), problems=problems)
+    # The line reader for plain block YAML first (most plans), then libyaml's nodes, then
+    # PyYAML's full loader, which alone words errors: each declines what it is unsure of.
+    try:
+        return fastyaml.load(text)
+    except fastyaml.Decline:
+        pass
     try:
         return _fast_load(text)
     except _Decline:
