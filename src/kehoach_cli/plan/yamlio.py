@@ -232,9 +232,9 @@ def _node_parser() -> type[Any] | None:
         # implicit)` is asked only for a node without a tag (or with the bare "!"); `slice`
         # keeps its three arguments as the node's tag, and `_build` reads them, resolving
         # as the loaders' cut-down resolver does (`_text_only`: only null is implicit).
-        resolve = slice
-        descend_resolver = {}.get  # (parent, index): no path resolvers, nothing to track
-        ascend_resolver = tuple  # (): nothing to track
+        resolve: Any = slice
+        descend_resolver: Any = {}.get  # (parent, index): no path resolvers, nothing to track
+        ascend_resolver: Any = tuple  # (): nothing to track
 
     return NodeParser
 
@@ -287,8 +287,9 @@ def _build(node: Any, seen: set[int] | None, depth: int) -> Any:
         if id(node) in seen:  # an alias: the full loader refuses it with its message
             raise _Decline
         seen.add(id(node))
-    scalar, untagged = yaml.ScalarNode, slice
-    tag = node.tag
+    scalar: Any = yaml.ScalarNode  # Any: the stubs say a tag is always a str
+    untagged = slice
+    tag: Any = node.tag  # a str or a slice, whatever the stubs say
     if kind is yaml.SequenceNode and (type(tag) is untagged or tag == _SEQ):
         items: list[Any] = []
         for item in node.value:
