@@ -31,7 +31,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,9 +49,14 @@ def cache_dir() -> Path:
     """KEHOACH_CACHE_DIR, else the platform's user cache folder."""
     # Asked once per plan and per journal (2,000 times for 1,000 plans): worked out once per
     # value of the variables it depends on (tests change them between runs in-process).
+    # Only the variables that decide it are looked up (each costs a few µs).
     env = os.environ
-    return _cache_dir(env.get("KEHOACH_CACHE_DIR"), env.get("XDG_CACHE_HOME"),
-                      env.get("LOCALAPPDATA"), env.get("HOME"), env.get("USERPROFILE"))
+    override = env.get("KEHOACH_CACHE_DIR")
+    if override:
+        return _cache_dir(override)
+    if sys.platform == "win32":
+        return _cache_dir(None, env.get("LOCALAPPDATA"), env.get("USERPROFILE"))
+    return _cache_dir(None, env.get("XDG_CACHE_HOME"), env.get("HOME"))
 
 
 @cache
@@ -74,6 +79,22 @@ def _code_version() -> tuple[str, int, int]:
     # Editing the model (or upgrading) must invalidate entries made for its old shape.
     return (__version__, os.stat(model.__file__).st_mtime_ns,
             os.stat(timeframe.__file__).st_mtime_ns)
+
+
+def _locate(path: Path) -> tuple[Path, str, str]:
+    """The pack file of `path`'s folder, that folder (links resolved) and the file's name.
+
+    `get` and `put` both ask, for each of 1,000 plans: worked out once per spelling of the
+    path, working folder and cache folder.
+    """
+    return _located(os.fspath(path), os.getcwd(), cache_dir())
+
+
+@lru_cache(maxsize=8192)
+def _located(name: str, _cwd: str, _cache: Path) -> tuple[Path, str, str]:
+    key = _key(Path(name))
+    folder, base = os.path.split(key)
+    return _entry(key), folder, base
 
 
 def _key(path: Path) -> str:
@@ -189,9 +210,8 @@ def get(path: Path, raw: bytes) -> model.Plan | None:
     """The cached plan for `path`, whose bytes are `raw`, if they are those validated."""
     if os.environ.get("KEHOACH_NO_CACHE"):
         return None
-    key = _key(path)
-    folder, name = os.path.split(key)
-    pack = _pack(_entry(key), folder)
+    target, folder, name = _locate(path)
+    pack = _pack(target, folder)
     entry = pack.pending.get(name) or pack.held.get(name)
     if entry is None or (entry[0], entry[1]) != stamp_of(raw):
         return None
@@ -211,9 +231,7 @@ def put(path: Path, raw: bytes, plan: model.Plan) -> None:
         return
     import msgspec
 
-    key = _key(path)
-    folder, name = os.path.split(key)
-    target = _entry(key)
+    target, folder, name = _locate(path)
     pack = _pack(target, folder)
     try:
         data = msgspec.msgpack.encode(plan)

@@ -134,6 +134,8 @@ class Role(StrEnum):
 # the one list `check`, the report and progress logging agree on.
 IMPLEMENTING_ROLES = (Role.THAM_MUU, Role.CHU_TRI, Role.PHOI_HOP)
 
+_IMPLEMENTING_FIELDS = tuple((role, role.value) for role in IMPLEMENTING_ROLES)
+
 ROLE_LABELS = {
     Role.CHI_DAO: "Cơ quan chỉ đạo",
     Role.THAM_MUU: "Cơ quan tham mưu, thực hiện",
@@ -253,7 +255,9 @@ class Task:
 
     def implementing(self) -> dict[Role, list[str]]:
         """The implementing roles this task assigns, with their body codes."""
-        return {role: codes for role in IMPLEMENTING_ROLES if (codes := self.bodies(role))}
+        # Field names worked out once: an Enum's `.value` is a slow property, and `check`
+        # asks this of every task of every plan.
+        return {role: codes for role, name in _IMPLEMENTING_FIELDS if (codes := getattr(self, name))}
 
 
 @dataclass(frozen=True)
