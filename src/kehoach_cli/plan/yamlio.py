@@ -305,7 +305,11 @@ def _build(node: Any, seen: set[int] | None, depth: int) -> Any:
     for key_node, value_node in node.value:
         if type(key_node) is not scalar:
             raise _Decline
-        key = _scalar(key_node)
+        if type(tag := key_node.tag) is untagged and (
+                not tag.step[0] or key_node.value not in _NULLS):
+            key = key_node.value  # inline, as for values: 56,000 keys in a 10,000-task plan
+        else:
+            key = _scalar(key_node)
         if key is None or key in out:
             raise _Decline
         if type(value_node) is scalar and type(tag := value_node.tag) is untagged and (
