@@ -92,3 +92,66 @@ def test_a_full_disk_leaves_the_old_file_and_no_temp(tmp_path: Path,
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == "cũ\n"
     assert [p.name for p in tmp_path.iterdir()] == ["kh.yaml"]
+
+
+def test_replace_private_puts_bytes_in_place_for_the_user_alone(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "a.plan"
+    atomic.replace_private(target, b"cu")
+    atomic.replace_private(target, b"moi")
+    assert target.read_bytes() == b"moi"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.plan"]
+    if hasattr(os, "getuid"):
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_replace_private_refuses_a_planted_link(tmp_path: Path) -> None:
+    from kehoach_cli.safe_fs import LinkRefused
+
+    elsewhere = tmp_path / "bashrc"
+    elsewhere.write_bytes(b"giu nguyen")
+    target = tmp_path / "a.plan"
+    target.symlink_to(elsewhere)
+    with pytest.raises(LinkRefused):
+        atomic.replace_private(target, b"x")
+    assert elsewhere.read_bytes() == b"giu nguyen" and target.is_symlink()
+
+
+def test_replace_private_never_writes_into_a_temp_name_already_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    # A dead process with this process's id left its temp file (or someone planted a link
+    # under that name): a random name is used instead, and the other file is left alone.
+    elsewhere = tmp_path / "khac"
+    elsewhere.write_bytes(b"giu nguyen")
+    monkeypatch.setattr(atomic, "_SERIAL", iter([7, 8]))
+    target = tmp_path / "a.plan"
+    squatter = tmp_path / f".a.plan.{os.getpid():x}-7.tmp"
+    squatter.symlink_to(elsewhere)
+    atomic.replace_private(target, b"moi")
+    assert target.read_bytes() == b"moi" and elsewhere.read_bytes() == b"giu nguyen"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([squatter.name, "a.plan", "khac"])
+
+
+def test_replace_private_on_a_full_disk_leaves_the_old_file_and_no_temp(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    target = tmp_path / "a.plan"
+    target.write_bytes(b"cu")
+    real_write = os.write
+
+    def full(fd: int, data: Any) -> int:
+        real_write(fd, bytes(data[:1]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(KehoachError, match=r"không ghi được \(ổ đĩa đã đầy\)"):
+        atomic.replace_private(target, b"moi va dai hon")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"cu"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.plan"]

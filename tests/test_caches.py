@@ -7,12 +7,14 @@ import gc
 import os
 import pickle
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kehoach_cli import cachefiles
+from kehoach_cli.errors import PlanInvalid
 from kehoach_cli.plan import cache as plan_cache
 from kehoach_cli.plan.loader import load_plan
 from tests.conftest import Runner
@@ -125,6 +127,130 @@ def test_a_damaged_cache_file_is_a_miss(workspace: Path) -> None:
     target.write_bytes(bytes(data))
     assert plan_cache.get(path, path.read_bytes()) is None
     assert load_plan(path).key == "kh160"
+
+
+
+def _copies(workspace: Path, count: int) -> list[Path]:
+    """`count` more plans beside kh160.yaml, each with its own key."""
+    seed = _plan_path(workspace).read_text(encoding="utf-8")
+    paths = []
+    for i in range(count):
+        path = workspace / "plans" / f"kh{i}.yaml"
+        path.write_text(seed.replace("ma: kh160", f"ma: kh{i}", 1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _pack_names(path: Path) -> set[str]:
+    """The plan files the pack of `path`'s folder holds entries for, as a new run sees it."""
+    data = cachefiles.read(plan_cache._entry(plan_cache._key(path)))
+    assert data is not None
+    return set(plan_cache._pack_decoder().decode(data)[2])
+
+
+def test_a_batch_writes_one_pack_once(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [_plan_path(workspace), *_copies(workspace, 4)]
+    writes: list[Path] = []
+    real_write = cachefiles.write
+
+    def counting(path: Path, data: bytes) -> bool:
+        writes.append(path)
+        return real_write(path, data)
+
+    monkeypatch.setattr(cachefiles, "write", counting)
+    with plan_cache.batch():
+        loaded = [load_plan(path) for path in paths]
+        assert writes == []  # nothing written yet, but the entries are already used
+        assert all(plan_cache.get(p, p.read_bytes()) == item.plan
+                   for p, item in zip(paths, loaded, strict=True))
+    assert len(writes) == 1
+    assert _cache_files(plan_cache.cache_dir()) == [writes[0].name]
+    assert _pack_names(paths[0]) == {p.name for p in paths}
+
+
+def test_a_stale_entry_is_a_miss_and_the_plan_is_validated_again(workspace: Path) -> None:
+    path = _plan_path(workspace)
+    load_plan(path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("ma: kh160", "ma: kh161", 1), encoding="utf-8")
+    assert plan_cache.get(path, path.read_bytes()) is None
+    assert load_plan(path).key == "kh161"
+    path.write_text(text.replace("trich_yeu:", "trich_yeu: [", 1), encoding="utf-8")
+    assert plan_cache.get(path, path.read_bytes()) is None  # broken now: never the old plan
+    with pytest.raises(PlanInvalid):
+        load_plan(path)
+
+
+def test_a_truncated_or_foreign_pack_is_a_miss(workspace: Path) -> None:
+    path = _plan_path(workspace)
+    load_plan(path)
+    target = plan_cache._entry(plan_cache._key(path))
+    whole = target.read_bytes()
+    for damaged in (whole[: len(whole) // 2], b"", b"\x00\x00",
+                    zlib.crc32(b"\x93\x01\x02\x03").to_bytes(4, "big") + b"\x93\x01\x02\x03"):
+        target.write_bytes(damaged)
+        assert plan_cache.get(path, path.read_bytes()) is None
+        assert load_plan(path).key == "kh160"  # validated again, and the pack written anew
+        assert plan_cache.get(path, path.read_bytes()) is not None
+
+
+def test_a_pack_of_another_code_version_is_not_used(workspace: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _plan_path(workspace)
+    load_plan(path)
+    monkeypatch.setattr(plan_cache, "_code_version", lambda: ("0.0.0", 1, 2))
+    plan_cache._PACKS.clear()  # a new run, of other code
+    assert plan_cache.get(path, path.read_bytes()) is None
+
+
+def test_another_runs_entries_are_kept_and_deleted_plans_dropped(workspace: Path) -> None:
+    first, second, third = _copies(workspace, 3)
+    load_plan(first)
+    # Another run writes the pack meanwhile: this run's view of it is then out of date.
+    ours = dict(plan_cache._PACKS)
+    plan_cache._PACKS.clear()
+    load_plan(second)
+    plan_cache._PACKS.clear()
+    plan_cache._PACKS.update(ours)
+    third.unlink()
+    load_plan(_plan_path(workspace))
+    assert _pack_names(first) == {first.name, second.name, "kh160.yaml"}
+    second.unlink()
+    load_plan(first)  # nothing new: no write
+    _plan_path(workspace).write_text(_plan_path(workspace).read_text(encoding="utf-8") + "\n",
+                                     encoding="utf-8")
+    load_plan(_plan_path(workspace))
+    assert _pack_names(first) == {first.name, "kh160.yaml"}
+
+
+WRITER = """
+import sys
+import zlib
+from pathlib import Path
+from kehoach_cli.plan.loader import load_plan
+path = Path(sys.argv[1])
+seed = path.read_text(encoding="utf-8")
+for n in range(int(sys.argv[2])):
+    path.write_text(seed + "#" * n + "\\n", encoding="utf-8")  # new bytes: a new entry
+    assert load_plan(path).plan.ke_hoach.ma == path.stem
+"""
+
+
+def test_concurrent_writers_leave_a_sound_pack(workspace: Path) -> None:
+    import subprocess
+
+    paths = _copies(workspace, 4)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), "15"],
+                                stderr=subprocess.PIPE, text=True) for path in paths]
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    assert _pack_names(paths[0]) <= {p.name for p in paths}  # sound, whoever wrote last
+    assert [p.name for p in plan_cache.cache_dir().iterdir()] == [
+        plan_cache._entry(plan_cache._key(paths[0])).name]  # and no temporary file left
+    plan_cache._PACKS.clear()
+    for path in paths:
+        assert load_plan(path).key == path.stem
 
 
 @pytest.mark.parametrize("args", [

@@ -328,3 +328,10 @@ def test_a_report_from_the_digest_is_the_report_from_the_journal(
         for _ in range(2):  # the first writes the digest, the second reads by it
             assert cli("report", *args, "-d", "json").out == journal.out
         assert used and used[-1], args
+
+
+def test_a_plan_without_a_journal_gets_no_digest(workspace: Path, cli: Runner,
+                                                 trusting: None) -> None:
+    before = _listed(cli)
+    assert _digests() == []  # nothing to digest: no cache file for it
+    assert _listed(cli) == before

@@ -20,6 +20,13 @@ SEED = Path(__file__).resolve().parent.parent / "plans" / "kh160.yaml"
     "- 1\n- - 2\n  - 3\n",
     "",
     "a: !!str 5\n",
+    # Null only when plain and untagged: not quoted, not a block, not after a bare "!".
+    "a: ! null\nb: null\nc: \"null\"\nd: '~'\ne:\nf: !!null x\ng: !!str ~\nh: |\n  null\n",
+    "- ~\n- ! ~\n- '~'\n- []\n- {}\n- !!seq [a]\n- !!map {b: ~}\n",
+    "! [a, ~]\n",
+    "\"null\": 1\n!!str ~: 2\n",
+    "a: &x text\nb: *x\n",  # an alias of text: both loaders take it
+    "~\n",
 ])
 def test_fast_path_builds_what_the_loader_builds(text: str) -> None:
     assert yamlio._fast_load(text) == yaml.load(text, Loader=yamlio._Loader)

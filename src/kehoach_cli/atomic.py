@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kehoach_cli.errors import Conflict, ExitCode, KehoachError, os_reason
-from kehoach_cli.safe_fs import refuse_link, write_all
+from kehoach_cli.safe_fs import O_NOFOLLOW, refuse_link, write_all
 
 TEMP_SUFFIX = ".tmp"
 STALE_SECONDS = 3600  # a temp file older than this belongs to a writer that died
@@ -135,6 +136,52 @@ def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bo
     finally:
         with contextlib.suppress(OSError):  # a temp still open elsewhere (Windows): the
             temp.unlink(missing_ok=True)    # next write removes it once it is stale
+
+
+_OPEN_NEW = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_BINARY", 0))
+_SERIAL = itertools.count()  # with the process id, names this process's temp files
+
+
+def replace_private(target: Path, data: bytes) -> None:
+    """`write_file(target, ..., overwrite=True, private=True, durable=False)` for bytes
+    already in memory, in the fewest system calls: the plan cache writes a file per plan,
+    1,000 of them on a cold run, where `mkstemp`'s random names, a `BytesIO` and the checks
+    that only an overwrite-refusing writer needs cost more than the write itself.
+
+    The same guarantees: a symbolic link at `target` is refused (`LinkRefused`), the data
+    goes to a hidden temp file (user-only, named as `write_file` names them so a killed
+    writer's is swept the same way) put in place by one `os.replace`, and on any failure
+    (`KehoachError`, exit code IO) the target is left as it was and no temp file remains.
+    """
+    refuse_link(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    _remove_stale(folder, target)
+    temp = folder / f"{_temp_prefix(target)}{os.getpid():x}-{next(_SERIAL):x}{TEMP_SUFFIX}"
+    try:
+        # O_EXCL and O_NOFOLLOW: never an existing file, nor a link planted under this name.
+        fd = os.open(temp, _OPEN_NEW, 0o600)
+    except FileExistsError:
+        # Left by a dead process that had the same id (ids are reused): a random name.
+        try:
+            fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX,
+                                             dir=folder)
+        except OSError as exc:
+            raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
+        temp = Path(temp_name)
+    except OSError as exc:
+        raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
+    try:
+        try:
+            _hide(temp)
+            write_all(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # as in `write_file`: a temp still open elsewhere
+            os.unlink(temp)                 # (Windows) is swept once it is stale
+        raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
 
 
 def _link_new(temp: Path, target: Path) -> None:

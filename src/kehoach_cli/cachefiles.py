@@ -7,7 +7,7 @@ else, or that others may write to, is not used at all: what is in it could be an
 cache that is not used only costs a normal read.
 
 Each file starts with a CRC-32 of the rest, so a torn or flipped file is a miss rather
-than wrong data. Writes go through `atomic.write_file` (temporary file, then one rename;
+than wrong data. Writes go through `atomic.replace_private` (temporary file, then one rename;
 no temporary file is left behind when the rename fails, as it can on Windows while another
 process has the file open), private to the user, without fsync: a cache lost in a crash is
 only rebuilt.
@@ -20,7 +20,6 @@ import stat
 import sys
 import zlib
 from pathlib import Path
-from typing import BinaryIO
 
 _WARNED: set[str] = set()
 
@@ -89,15 +88,11 @@ def read(path: Path) -> bytes | None:
 
 def write(path: Path, data: bytes) -> bool:
     """Put `data` at `path` in one step; False (and nothing left behind) on any failure."""
-    from kehoach_cli.atomic import write_file
+    from kehoach_cli.atomic import replace_private
     from kehoach_cli.errors import KehoachError
 
-    def put(handle: BinaryIO) -> None:
-        handle.write(zlib.crc32(data).to_bytes(4, "big"))
-        handle.write(data)
-
     try:
-        write_file(path, put, overwrite=True, private=True, durable=False)
+        replace_private(path, zlib.crc32(data).to_bytes(4, "big") + data)
     except KehoachError:
         return False
     return True

@@ -29,6 +29,7 @@ def check(
     nào) được in ra nhưng không tính là lỗi. Mã thoát 0 khi không có lỗi.
     """
     from kehoach_cli.journal.read import check_journal
+    from kehoach_cli.plan import cache
     from kehoach_cli.plan.loader import check_file, plan_warnings
     from kehoach_cli.plan.workspace import plan_files
 
@@ -36,19 +37,20 @@ def check(
     problems = []
     warnings = []
     keys: dict[str, Path] = {}
-    for path in paths:
-        loaded, found = check_file(path)
-        problems.extend(found)
-        if loaded is not None:
-            if loaded.key in keys:
-                problems.append(Problem(path, None, None, "ke_hoach.ma",
-                                        f"mã kế hoạch “{loaded.key}” đã dùng ở {keys[loaded.key]}; "
-                                        "mỗi kế hoạch cần một mã riêng"))
-            keys.setdefault(loaded.key, path)
-            problems.extend(check_journal(loaded))
-            warnings.extend(plan_warnings(loaded))
-            warnings.extend(_conflict_copies(loaded.path))
-            warnings.extend(_linked_plan(loaded.path))
+    with cache.batch():  # one cache write for all the plans, not one file per plan
+        for path in paths:
+            loaded, found = check_file(path)
+            problems.extend(found)
+            if loaded is not None:
+                if loaded.key in keys:
+                    problems.append(Problem(path, None, None, "ke_hoach.ma",
+                                            f"mã kế hoạch “{loaded.key}” đã dùng ở {keys[loaded.key]}; "
+                                            "mỗi kế hoạch cần một mã riêng"))
+                keys.setdefault(loaded.key, path)
+                problems.extend(check_journal(loaded))
+                warnings.extend(plan_warnings(loaded))
+                warnings.extend(_conflict_copies(loaded.path))
+                warnings.extend(_linked_plan(loaded.path))
     for problem in [*problems, *warnings]:
         print(problem, file=sys.stderr)
     if problems:

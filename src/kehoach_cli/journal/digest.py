@@ -162,7 +162,9 @@ def load(loaded: LoadedPlan, files: list[os.DirEntry[str]]
          ) -> tuple[Held | None, list[Stamp] | None]:
     """The digest of `loaded`'s journal if its record files (`files`) are as digested, else
     None; and the files' stamps, taken now, for `save` after a full read."""
-    if os.environ.get("KEHOACH_NO_CACHE"):
+    if os.environ.get("KEHOACH_NO_CACHE") or not files:
+        # No record file: the full read reads nothing, and a digest of nothing would cost
+        # a cache file per plan (creating 1,000 of them: most of a cold `list`).
         return None, None
     stamps = stamps_of(files)
     if stamps is None:

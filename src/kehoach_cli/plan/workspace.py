@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kehoach_cli.errors import Ambiguous, NotFound, PlanInvalid
+from kehoach_cli.plan import cache
 from kehoach_cli.plan.loader import LoadedPlan, load_plan
 from kehoach_cli.plan.model import Section, Task
 from kehoach_cli.problems import format_problems
@@ -81,11 +82,13 @@ class Workspace:
         loaded: list[LoadedPlan] = []
         problems = []
         # The cyclic collector is paused for the whole command by `gcpolicy` (cli.main).
-        for path in plan_files(paths, cwd):
-            try:
-                loaded.append(load_plan(path))
-            except PlanInvalid as exc:
-                problems.extend(exc.problems)
+        # One cache write for all the plans (`cache.batch`), not one file per plan.
+        with cache.batch():
+            for path in plan_files(paths, cwd):
+                try:
+                    loaded.append(load_plan(path))
+                except PlanInvalid as exc:
+                    problems.extend(exc.problems)
         if problems:
             raise PlanInvalid(
                 format_problems(problems) + "\nChạy `kehoach check` để xem chi tiết.",
