@@ -42,6 +42,14 @@ _FLOW_BAD = frozenset("[]{}\"'#:")
 def _flow_items(value: str) -> list[Any]:
     """`[a, "b, c", ~]`: plain names, or double-quoted ones without escapes."""
     inner = value[1:-1].strip(" ")
+    if not inner:
+        return []
+    if _FLOW_BAD.isdisjoint(inner):  # plain names only (nearly always): split at commas
+        names = [part.strip(" ") for part in inner.split(",")]
+        for name in names:
+            if not name or name[0] in _INDICATORS:
+                raise Decline
+        return [None if name in _NULLS else name for name in names]
     out: list[Any] = []
     at = 0
     while at < len(inner):
@@ -160,6 +168,7 @@ def load(text: str) -> Any:
     # A key whose value is on the following lines: (its mapping, the key, its column).
     pending: tuple[dict[str, Any], str, int] | None = None
     lines = text.split("\n")
+    keys: set[str] = set()  # keys already found sound: a plan repeats a dozen names
     at = 0
     while at < len(lines):
         raw = lines[at]
@@ -213,12 +222,14 @@ def load(text: str) -> Any:
                 if len(stack) > MAX_DEPTH:
                     raise Decline
                 value = value.strip(" ")
+                if name not in keys:
+                    keys.add(_key(name))
                 if value in _BLOCKS:
-                    mapping[_key(name)], at = _block(lines, at, column, value)
+                    mapping[name], at = _block(lines, at, column, value)
                 elif value and value[0] != "#":
-                    mapping[_key(name)] = _scalar(value)
+                    mapping[name] = _scalar(value)
                 else:
-                    pending = (mapping, _key(name), column)
+                    pending = (mapping, name, column)
             elif rest in _BLOCKS:
                 text_value, at = _block(lines, at, indent, rest)
                 top.append(text_value)
@@ -230,7 +241,8 @@ def load(text: str) -> Any:
             if body[-1] != ":":
                 raise Decline  # a scalar on its own line, "---", "key:value"...
             name, value = body[:-1], ""
-        name = _key(name)
+        if name not in keys:
+            keys.add(_key(name))
         if not stack:
             if root is not None:
                 raise Decline
