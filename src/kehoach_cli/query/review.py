@@ -61,7 +61,7 @@ from kehoach_cli.text import fold
 LATEST_NOTES = 2  # how many of the latest notes a task row shows
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, init=False)
 class TaskLine:
     """One task in the review."""
 
@@ -80,6 +80,19 @@ class TaskLine:
     not_expected: bool  # completed before, or not begun: no note is expected
     ref: str  # "kh160:3.2", the task's id across plans (made once: JSON names it 4 times)
     roles: list[TaskRole] = field(default_factory=list)  # of the narrowing body, if any
+
+    def __init__(self, *, plan: LoadedPlan, section: Section, task: Task, entries: list[Entry],
+                 count: int, reporters: frozenset[str], so_lieu: dict[str, float],
+                 so_lieu_don_vi: dict[str, dict[str, float]], state: TaskState,
+                 due_next: list[date], not_expected: bool, ref: str,
+                 roles: list[TaskRole] | None = None) -> None:
+        # The fields in one update of the instance's dict: a frozen dataclass's own
+        # __init__ sets each through object.__setattr__, 13 calls for each of 20,000 tasks.
+        self.__dict__.update(
+            plan=plan, section=section, task=task, entries=entries, count=count,
+            reporters=reporters, so_lieu=so_lieu, so_lieu_don_vi=so_lieu_don_vi, state=state,
+            due_next=due_next, not_expected=not_expected, ref=ref,
+            roles=[] if roles is None else roles)
 
     @property
     def active(self) -> bool:
@@ -223,7 +236,9 @@ def _sum_figures(entries: Iterable[Entry]) -> tuple[dict[str, float], dict[str, 
     names: dict[str, str] = {}
     totals: dict[str, float] = {}
     shares: dict[str, dict[str, float]] = {}
-    for entry in [e for e in entries if e.so_lieu]:  # most notes carry no figure
+    for entry in entries:
+        if not entry.so_lieu:  # most notes carry no figure
+            continue
         for name, value in entry.so_lieu.items():
             key = _FOLDED.get(name)
             if key is None:
@@ -262,6 +277,7 @@ def _order(entry: Entry) -> tuple[date, object]:
 
 
 _day = attrgetter("ngay")
+_don_vi = attrgetter("don_vi")
 
 EntrySource = Iterable[Entry] | Callable[[LoadedPlan], Iterable[Entry]]
 # A task's notes up to the review's end: whole entries for those of the span, and for
@@ -378,11 +394,12 @@ class _Build:
         state = assess(task, registry, history, self.end)
         if focus:  # a body reports on its own part (domain), with one figure throughout
             state = state.for_body(focus.ma)
-        totals, shares = _sum_figures(in_span)
+        figured = [e for e in in_span if e.so_lieu]  # most notes carry no figure
+        totals, shares = _sum_figures(figured) if figured else ({}, {})
         return TaskLine(
             plan=loaded, section=section, task=task,
             entries=in_span if self.every_note else in_span[-LATEST_NOTES:],
-            count=len(in_span), reporters=frozenset({e.don_vi for e in in_span}),
+            count=len(in_span), reporters=frozenset(map(_don_vi, in_span)),
             so_lieu=totals, so_lieu_don_vi=shares, state=state,
             due_next=_due_next(task, state, self.next_span, self.due_memo),
             not_expected=state.completed or starts_after(task.thoi_gian, self.end),
@@ -403,8 +420,8 @@ class _Tally:
     def count(self, line: TaskLine, history: list[History], held_by: Iterable[Holding],
               registry: Registry) -> None:
         reporters = line.reporters
-        # In order of day: the last one per body is its latest.
-        latest = {entry.don_vi: entry.ngay for entry in history}
+        # In order of day: the last one per body is its latest (a dict built in C).
+        latest = dict(zip(map(_don_vi, history), map(_day, history), strict=True))
         for code, held, group in held_by:
             holding = self.holders.get(code)
             if holding is None:
