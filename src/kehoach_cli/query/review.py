@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from operator import attrgetter
-from typing import cast
+from typing import NamedTuple, cast
 
 from kehoach_cli.journal.digest import StateNote
 from kehoach_cli.journal.entry import Entry
@@ -55,7 +55,7 @@ from kehoach_cli.query.state import (
     starts_after,
     structure_of,
 )
-from kehoach_cli.status import Timeliness
+from kehoach_cli.status import Status, Timeliness
 from kehoach_cli.text import fold
 
 LATEST_NOTES = 2  # how many of the latest notes a task row shows
@@ -129,11 +129,19 @@ class BodyLine:
     last_note: date | None = None  # its latest note (or a member's) on what it holds, to the end
     silent_periods: int | None = None  # consecutive periods without a note, this one included;
     # None for an explicit --tu/--den range (no period kind to count in)
+    # `tally` and `ongoing` as counted while the review was built (`_Tally.count`), each task
+    # then still at hand: walking 55,000 (task, body) pairs again afterwards costs 0.15 s,
+    # most of it in fetching objects long out of the processor's cache.
+    counted: dict[tuple[bool, Timeliness], int] | None = field(
+        default=None, compare=False, repr=False)
+    counted_ongoing: tuple[int, int] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def tally(self) -> dict[tuple[bool, Timeliness], int]:
         """How many tasks are (done with or not, timeliness), by this body's part: one pass,
         asked many times."""
+        if self.counted is not None:
+            return self.counted
         out: dict[tuple[bool, Timeliness], int] = defaultdict(int)
         for line, _ in self.tasks:
             out[line.state.standing_of(self.ma)] += 1
@@ -142,6 +150,8 @@ class BodyLine:
     @cached_property
     def ongoing(self) -> tuple[int, int]:
         """Ongoing tasks (no deadline) it holds, and those it reported on in the span."""
+        if self.counted_ongoing is not None:
+            return self.counted_ongoing
         held = [line for line, _ in self.tasks if line.state.han is None]
         return len(held), sum(1 for line in held if id(line) in self.active_lines)
 
@@ -188,12 +198,44 @@ class Report:
         return min(self.span.den, self.as_of)
 
     @cached_property
-    def without_activity(self) -> list[TaskLine]:
-        return [t for t in self.tasks if t.needs_activity]
+    def _scan(self) -> _Scan:
+        """What the summary, the attention list and the JSON totals count of the tasks, in
+        one pass over them (20,000 tasks: one walk instead of seven)."""
+        by_status = dict.fromkeys(Status, 0)
+        late = 0
+        without: list[TaskLine] = []
+        overdue: list[TaskLine] = []
+        due: list[TaskLine] = []
+        for line in self.tasks:
+            state = line.state
+            by_status[state.status] += 1
+            if state.late:
+                late += 1
+                if not state.completed:
+                    overdue.append(line)
+            if not line.count and not line.not_expected and not state.completed:
+                without.append(line)
+            if line.due_next:
+                due.append(line)
+        return _Scan(by_status, late, without, overdue, due)
 
-    @cached_property
+    @property
+    def by_status(self) -> dict[Status, int]:
+        """How many tasks stand at each status (every status, zero included)."""
+        return self._scan.by_status
+
+    @property
+    def late_count(self) -> int:
+        """How many tasks are late (quá hạn), completed late included."""
+        return self._scan.late
+
+    @property
+    def without_activity(self) -> list[TaskLine]:
+        return self._scan.without_activity
+
+    @property
     def overdue(self) -> list[TaskLine]:
-        return [t for t in self.tasks if t.overdue]
+        return self._scan.overdue
 
     @cached_property
     def unaccented(self) -> list[Entry]:
@@ -211,13 +253,23 @@ class Report:
         quiet = [b for b in self.bodies if b.active == 0 and b.total]
         return sorted(quiet, key=lambda b: -(b.silent_periods or 0))
 
-    @cached_property
+    @property
     def due_next(self) -> list[TaskLine]:
-        return [t for t in self.tasks if t.due_next]
+        return self._scan.due_next
 
     @cached_property
     def entry_count(self) -> int:
         return sum(t.count for t in self.tasks)
+
+
+class _Scan(NamedTuple):
+    """`Report._scan`: the counts and lists one pass over the tasks gives."""
+
+    by_status: dict[Status, int]
+    late: int
+    without_activity: list[TaskLine]
+    overdue: list[TaskLine]
+    due_next: list[TaskLine]
 
 
 def looks_unaccented(text: str) -> bool:
@@ -416,20 +468,33 @@ class _Tally:
         default_factory=dict)
     active_by: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     last_seen: dict[str, date] = field(default_factory=dict)
+    # Per body: `BodyLine.tally` and, for tasks without a deadline, [held, reported on].
+    standing: dict[str, defaultdict[tuple[bool, Timeliness], int]] = field(default_factory=dict)
+    ongoing: dict[str, list[int]] = field(default_factory=dict)
 
     def count(self, line: TaskLine, history: list[History], held_by: Iterable[Holding],
               registry: Registry) -> None:
         reporters = line.reporters
         # In order of day: the last one per body is its latest (a dict built in C).
         latest = dict(zip(map(_don_vi, history), map(_day, history), strict=True))
+        state = line.state
+        ongoing = state.han is None
         for code, held, group in held_by:
             holding = self.holders.get(code)
             if holding is None:
                 body = registry.get(code)
                 holding = self.holders[code] = (body.ten if body else code, [])
+                self.standing[code] = defaultdict(int)
+                self.ongoing[code] = [0, 0]
             holding[1].append((line, held))
-            if not reporters.isdisjoint(group):
+            active = not reporters.isdisjoint(group)
+            if active:
                 self.active_by[code].append(id(line))
+            self.standing[code][state.standing_of(code)] += 1
+            if ongoing:
+                counts = self.ongoing[code]
+                counts[0] += 1
+                counts[1] += active
             if len(group) == 1:  # most bodies are not groups: no generator for them
                 seen = latest.get(code)
             else:
@@ -449,7 +514,8 @@ class _Tally:
         return [BodyLine(code, self.holders[code][0], self.holders[code][1],
                          len(self.active_by[code]), frozenset(self.active_by[code]),
                          self.last_seen.get(code),
-                         silent_periods(span, self.last_seen.get(code), first_day))
+                         silent_periods(span, self.last_seen.get(code), first_day),
+                         self.standing[code], (self.ongoing[code][0], self.ongoing[code][1]))
                 for code in order]
 
 

@@ -219,9 +219,9 @@ def heading(report: Report) -> str:
 def summary_lines(report: Report) -> list[str]:
     """A short summary in words: the span, the plans, the counts, what needs attention."""
     tasks = report.tasks
-    by_status = {s: sum(1 for t in tasks if t.state.status is s) for s in Status}
-    completed_late = sum(1 for t in tasks if t.state.completed and t.state.late)
-    active = sum(1 for t in tasks if t.active)
+    by_status = report.by_status
+    completed_late = report.late_count - len(report.overdue)
+    active = sum(1 for t in tasks if t.count)
     lines = [heading(report)]
     if report.as_of < report.span.den:
         lines.append(f"Kỳ chưa kết thúc: số liệu tính đến ngày {format_date(report.as_of)}.")
@@ -406,8 +406,8 @@ def _fields(report: Report, encoded: bool = False) -> dict[str, Any]:
         "tong_hop": {
             "so_nhiem_vu": len(report.tasks),
             "so_ghi_nhan": report.entry_count,
-            **{s.value: sum(1 for t in report.tasks if t.state.status is s) for s in Status},
-            "qua_han": sum(1 for t in report.tasks if t.state.late),
+            **{s.value: n for s, n in report.by_status.items()},
+            "qua_han": report.late_count,
         },
         "nhiem_vu": (task_item(report, line) for line in report.tasks),
         "theo_don_vi": (
