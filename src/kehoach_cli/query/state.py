@@ -31,6 +31,7 @@ dates a report's data covers.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -240,15 +241,15 @@ def structure_of(registry: Registry) -> Structure:
 
 def _members_in_order(code: str, registry: Registry) -> list[str]:
     """The members of group `code`, nested ones too, in the order the registry lists them."""
-    found: list[str] = []
-    todo = [code]
+    found: dict[str, None] = {}  # ordered, and a set: no scan per member (large groups)
+    todo = deque([code])
     while todo:
-        body = registry.get(todo.pop(0))
+        body = registry.get(todo.popleft())
         for member in body.thanh_vien if body else ():
             if member != code and member not in found:
-                found.append(member)
+                found[member] = None
                 todo.append(member)
-    return found
+    return list(found)
 
 
 def _leaves(code: str, registry: Registry) -> tuple[str, ...]:
@@ -266,15 +267,18 @@ def _shape(task: Task, registry: Registry) -> _Shape:
     if shape is not None:
         return shape
     tops: list[tuple[str, Role, tuple[str, ...]]] = []
+    seen: set[str] = set()  # codes already placed: a set, so many bodies cost no scans
     for (role, _), codes in zip(_IMPLEMENTING, assigned, strict=True):
         for code in codes:
-            if all(code != t[0] for t in tops):
+            if code not in seen:
+                seen.add(code)
                 tops.append((code, role, _leaves(code, registry)))
     holders: list[tuple[str, Role, tuple[str, ...], str | None]] = [
         (code, role, leaves, None) for code, role, leaves in tops]
     for code, role, _ in tops:
         for member in _members_in_order(code, registry):
-            if all(member != h[0] for h in holders):
+            if member not in seen:
+                seen.add(member)
                 holders.append((member, role, _leaves(member, registry), code))
     leaves_all = tuple(dict.fromkeys(leaf for _, _, leaves in tops for leaf in leaves))
     speaks: dict[str, list[str]] = {}

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from json.encoder import encode_basestring as _string
+from operator import attrgetter
 from typing import Any
 
 from kehoach_cli.dates import format_date
@@ -254,6 +255,7 @@ def _iso(value: date | None) -> str | None:
 
 
 _ROLE_KEYS = [role.value for role in Role]
+_role_lists = attrgetter(*_ROLE_KEYS)  # a task's four lists of codes in one C call
 
 
 def task_dict(report: Report, line: TaskLine) -> dict[str, Any]:
@@ -326,7 +328,7 @@ _TIMEFRAME_JSON: dict[tuple[str, str], str] = {}
 
 
 def _roles_json(task: Task) -> str:
-    assigned = tuple(tuple(getattr(task, key)) for key in _ROLE_KEYS)
+    assigned = tuple(map(tuple, _role_lists(task)))
     text = _ROLES_JSON.get(assigned)
     if text is None:
         text = _ROLES_JSON[assigned] = "{" + ", ".join(
