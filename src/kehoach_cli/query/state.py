@@ -96,7 +96,7 @@ class Part(NamedTuple):
         return self.status is Status.HOAN_THANH
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, slots=True, init=False)
 class TaskState:
     """Where a task stands at a date, and the parts it is made of."""
 
@@ -117,13 +117,14 @@ class TaskState:
                  hoan_thanh_ngay: date | None = None, parts: tuple[Part, ...] = (),
                  rule: Rule = Rule.KHONG_DON_VI, by_body: dict[str, Part] | None = None
                  ) -> None:
-        # The fields in one update of the instance's dict: a frozen dataclass's own
-        # __init__ sets each through object.__setattr__, nine calls for each of the
+        # Each slot set through its own descriptor: a frozen dataclass's generated
+        # __init__ goes through object.__setattr__ by name, nine times for each of the
         # 20,000 states of a review.
-        self.__dict__.update(
-            status=status, timeliness=timeliness, han=han, hoan_thanh_ngay=hoan_thanh_ngay,
-            parts=parts, rule=rule, by_body={} if by_body is None else by_body,
-            completed=status is Status.HOAN_THANH, late=timeliness is Timeliness.QUA_HAN)
+        for setter, value in zip(_STATE_SETTERS, (
+                status, timeliness, han, hoan_thanh_ngay, parts, rule,
+                {} if by_body is None else by_body, status is Status.HOAN_THANH,
+                timeliness is Timeliness.QUA_HAN), strict=True):
+            setter(self, value)
 
     def part_of(self, code: str) -> Part | None:
         """The part of body `code` (a member of a group holds its own part of the
@@ -181,6 +182,9 @@ class TaskState:
 
 
 _LABELS: dict[tuple[Status, Timeliness], str] = {}
+_STATE_SETTERS = [getattr(TaskState, name).__set__ for name in (
+    "status", "timeliness", "han", "hoan_thanh_ngay", "parts", "rule", "by_body", "completed",
+    "late")]
 
 
 def occurrence(timeframe: Timeframe, day: date) -> Span | None:
