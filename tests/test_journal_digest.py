@@ -87,6 +87,32 @@ def test_the_digest_gives_what_a_full_read_gives(workspace: Path, cli: Runner, t
         assert _listed(cli, "--don-vi", body) == full, body
 
 
+def test_digest_records_are_the_state_notes_of_a_full_read(workspace: Path, cli: Runner,
+                                                          trusting: None) -> None:
+    """`save` encodes each note's four fields as a tuple, not through a StateNote: the bytes
+    must be what encoding the StateNotes gives, and decode to them."""
+    import msgspec
+
+    from kehoach_cli.plan.loader import load_plan
+
+    for args in (["3.2", "MTTQ xong", "-u", "MTTQ", "-t", "hoàn thành", "-n", "1/3/2025"],
+                 ["3.2", "nhóm làm", "-u", "CT-XH", "-n", "3/3/2025"],
+                 ["2.1", "văn phòng đóng", "-u", "KDV", "-t", "hoàn thành", "--ca-nhiem-vu"]):
+        assert cli("log", *args).code == 0
+    loaded = load_plan(workspace / "plans" / "kh160.yaml")
+    files = journal_read._record_entries(loaded)
+    journal = journal_read.read_journal(loaded)
+    digest.save(loaded, digest.stamps_of(files), journal)
+    held, _ = digest.load(loaded, journal_read._record_entries(loaded))
+    assert held is not None
+    encode = msgspec.msgpack.Encoder().encode
+    expected = {task_id: [digest.StateNote(e.ngay, e.don_vi, e.trang_thai, e.ca_nhiem_vu)
+                          for e in notes] for task_id, notes in journal.by_task().items()}
+    assert {k: bytes(v) for k, v in held.tasks.items()} == {
+        k: encode(v) for k, v in expected.items()}
+    assert dict(held.notes()) == expected
+
+
 def test_an_appended_note_is_seen(workspace: Path, cli: Runner, trusting: None) -> None:
     assert cli("log", "3.2", "đang làm", "-u", "MTTQ").code == 0
     assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
@@ -287,6 +313,7 @@ def test_a_review_span_falls_back_when_files_and_digest_disagree(
     # and the span comes from a full read.
     monkeypatch.setattr(journal_read, "_read_paths",
                         lambda plan, paths, task_id=None: journal_read.JournalRead())
+    monkeypatch.setattr(journal_read, "_plain_records", lambda plan, paths: [])
     assert journal_read._span_from_digest(loaded, held, journal_read._record_entries(loaded),
                                           tu, end) is None
     monkeypatch.undo()
@@ -335,3 +362,41 @@ def test_a_plan_without_a_journal_gets_no_digest(workspace: Path, cli: Runner,
     before = _listed(cli)
     assert _digests() == []  # nothing to digest: no cache file for it
     assert _listed(cli) == before
+
+
+@pytest.mark.parametrize("trouble", ["duplicate", "damaged", "torn", "bom", "fine"])
+def test_a_review_span_from_plain_files_is_the_full_read(workspace: Path, cli: Runner,
+                                                        trusting: None, trouble: str) -> None:
+    """The span's files read without the full rules (`_plain_records`) give what the full
+    rules give, and anything those rules must judge (a repeated id, a damaged or torn line)
+    goes to them."""
+    from datetime import date
+
+    from kehoach_cli.plan.loader import load_plan
+
+    for args in (["3.2", "quý ba", "-u", "MTTQ", "-n", "5/8/2025", "-s", "số cuộc=2"],
+                 ["3.2", "quý ba nữa", "-u", "UBND", "-n", "5/8/2025", "-t", "hoàn thành"],
+                 ["1.1", "tháng chín", "-u", "MTTQ", "-n", "2/9/2025"]):
+        assert cli("log", *args).code == 0, args
+    loaded = load_plan(workspace / "plans" / "kh160.yaml")
+    path = _journal_file(workspace)
+    data = path.read_bytes()
+    first_line = data.splitlines(keepends=True)[0]
+    changed = {"duplicate": data + first_line, "damaged": data + b"{not json\n",
+               "torn": data + first_line[:-10], "bom": b"\xef\xbb\xbf" + data,
+               "fine": data}[trouble]
+    path.write_bytes(changed)
+    paths = [entry.path for entry in journal_read._record_entries(loaded)]
+    plain = journal_read._plain_records(loaded, paths)
+    if trouble in ("bom", "fine"):
+        assert plain == journal_read._read_paths(loaded, paths).entries
+        assert plain is not None and len(plain) == 3
+    else:
+        assert plain is None
+    tu, end = date(2025, 7, 1), date(2025, 9, 30)
+    journal_read.read_span(loaded, tu, end)  # the digest, when the journal reads cleanly
+    span, damage = journal_read.read_span(loaded, tu, end)
+    full = journal_read.read_journal(loaded)
+    assert [str(d) for d in damage] == [str(d) for d in full.problems]
+    assert {task: [n.ngay for n in notes] for task, notes in span.items()} == {
+        task: [n.ngay for n in notes] for task, notes in full.by_task().items()}

@@ -135,3 +135,26 @@ def test_list_and_report_agree_on_a_note_without_status(
     not_begun = [d["ma"] for d in json.loads(cli("list", "--trang-thai", "chua thuc hien",
                                                   "-d", "json").out)]
     assert "3.2" in doing and "3.2" not in not_begun
+
+
+def test_fast_constructors_set_every_field_in_place() -> None:
+    """TaskState and TaskLine set their slots through descriptors, in a list of their own:
+    each value must land in its own field."""
+    from dataclasses import fields
+    from typing import Any, cast
+
+    from kehoach_cli.query.review import TaskLine
+    from kehoach_cli.query.state import Rule, TaskState
+    from kehoach_cli.status import Status, Timeliness
+
+    by_body = cast(Any, {"x": 1})
+    state = TaskState(Status.HOAN_THANH, Timeliness.QUA_HAN, cast(Any, "han"),
+                      cast(Any, "ngay"), cast(Any, ("p",)), Rule.CHU_TRI, by_body)
+    got: tuple[Any, ...] = (state.status, state.timeliness, state.han, state.hoan_thanh_ngay,
+                            state.parts, state.rule, state.by_body, state.completed, state.late)
+    assert got == (Status.HOAN_THANH, Timeliness.QUA_HAN, "han", "ngay", ("p",), Rule.CHU_TRI,
+                   by_body, True, True)
+    assert TaskState(Status.CHUA_THUC_HIEN, Timeliness.DUNG_HAN).by_body == {}
+    values = {f.name: f"giá trị {f.name}" for f in fields(TaskLine)}
+    line = TaskLine(**cast(Any, values))
+    assert {f.name: getattr(line, f.name) for f in fields(TaskLine)} == values

@@ -200,11 +200,11 @@ def save(loaded: LoadedPlan, stamps: list[Stamp] | None, journal: JournalRead) -
     if not cachefiles.usable_folder(target.parent, create=True):
         return
     encode = msgspec.msgpack.Encoder().encode
-    tasks = {
-        task_id: msgspec.Raw(encode([StateNote(e.ngay, e.don_vi, e.trang_thai, e.ca_nhiem_vu)
-                                     for e in notes]))
-        for task_id, notes in journal.by_task().items()
-    }
+    # Each note as the tuple of StateNote's fields, made in C: an array-like Struct encodes
+    # as exactly that array, and building 200,000 Structs first only to encode them cost a
+    # tenth of a second of a cold report (the tests hold the two to the same bytes).
+    tasks = {task_id: msgspec.Raw(encode(list(map(_state_fields, notes))))
+             for task_id, notes in journal.by_task().items()}
     data = encode(Held(FORMAT, key, stamps, _file_days(stamps, journal), tasks))
     cachefiles.write(target, data)
 
@@ -232,3 +232,4 @@ def _file_days(stamps: list[Stamp], journal: JournalRead) -> list[tuple[int, int
 
 
 _day = attrgetter("ngay")
+_state_fields = attrgetter(*StateNote.__struct_fields__)

@@ -31,11 +31,12 @@ dates a report's data covers.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -95,7 +96,7 @@ class Part(NamedTuple):
         return self.status is Status.HOAN_THANH
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, init=False)
 class TaskState:
     """Where a task stands at a date, and the parts it is made of."""
 
@@ -112,9 +113,18 @@ class TaskState:
     completed: bool = field(init=False, compare=False)
     late: bool = field(init=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "completed", self.status is Status.HOAN_THANH)
-        object.__setattr__(self, "late", self.timeliness is Timeliness.QUA_HAN)
+    def __init__(self, status: Status, timeliness: Timeliness, han: date | None = None,
+                 hoan_thanh_ngay: date | None = None, parts: tuple[Part, ...] = (),
+                 rule: Rule = Rule.KHONG_DON_VI, by_body: dict[str, Part] | None = None
+                 ) -> None:
+        # Each slot set through its own descriptor: a frozen dataclass's generated
+        # __init__ goes through object.__setattr__ by name, nine times for each of the
+        # 20,000 states of a review.
+        for setter, value in zip(_STATE_SETTERS, (
+                status, timeliness, han, hoan_thanh_ngay, parts, rule,
+                {} if by_body is None else by_body, status is Status.HOAN_THANH,
+                timeliness is Timeliness.QUA_HAN), strict=True):
+            setter(self, value)
 
     def part_of(self, code: str) -> Part | None:
         """The part of body `code` (a member of a group holds its own part of the
@@ -172,6 +182,9 @@ class TaskState:
 
 
 _LABELS: dict[tuple[Status, Timeliness], str] = {}
+_STATE_SETTERS = [getattr(TaskState, name).__set__ for name in (
+    "status", "timeliness", "han", "hoan_thanh_ngay", "parts", "rule", "by_body", "completed",
+    "late")]
 
 
 def occurrence(timeframe: Timeframe, day: date) -> Span | None:
@@ -189,13 +202,23 @@ def _occurrence(kind: Kind, day: date) -> Span:
 
 class _Shape(NamedTuple):
     """What a task's assignment makes of its parts, for one registry (shared by tasks with
-    the same assignment: plans repeat a few over hundreds of tasks)."""
+    the same assignment: plans repeat a few over hundreds of tasks). Leaves are numbered in
+    `leaves` order: the state rule keeps each leaf's part in plain lists by that number."""
 
     tops: list[tuple[str, Role, tuple[str, ...]]]  # assigned body, role, its leaf bodies
     holders: list[tuple[str, Role, tuple[str, ...], str | None]]  # and members, via group
     speaks_for: dict[str, tuple[str, ...]]  # reporting body -> leaves its notes speak for
     leads: tuple[str, ...]
     leaves: tuple[str, ...]
+    # The same, by leaf number, for `assess`: per holder (tops first, in `holders` order)
+    # its code, role, leaf numbers, members and group; per reporting body the numbers its
+    # notes speak for; which holders decide completion (the leads', else every top's), and
+    # the leaves under those.
+    plan: list[tuple[str, Role, tuple[int, ...], tuple[str, ...], str | None]]
+    speaks_at: dict[str, tuple[int, ...]]
+    every_leaf: tuple[int, ...]
+    deciding: tuple[int, ...]
+    deciding_leaves: tuple[int, ...]
 
 
 # Kinds with one deadline (a date, the end of a period or of a range), not recurring ones.
@@ -222,15 +245,15 @@ def structure_of(registry: Registry) -> Structure:
 
 def _members_in_order(code: str, registry: Registry) -> list[str]:
     """The members of group `code`, nested ones too, in the order the registry lists them."""
-    found: list[str] = []
-    todo = [code]
+    found: dict[str, None] = {}  # ordered, and a set: no scan per member (large groups)
+    todo = deque([code])
     while todo:
-        body = registry.get(todo.pop(0))
+        body = registry.get(todo.popleft())
         for member in body.thanh_vien if body else ():
             if member != code and member not in found:
-                found.append(member)
+                found[member] = None
                 todo.append(member)
-    return found
+    return list(found)
 
 
 def _leaves(code: str, registry: Registry) -> tuple[str, ...]:
@@ -248,15 +271,18 @@ def _shape(task: Task, registry: Registry) -> _Shape:
     if shape is not None:
         return shape
     tops: list[tuple[str, Role, tuple[str, ...]]] = []
+    seen: set[str] = set()  # codes already placed: a set, so many bodies cost no scans
     for (role, _), codes in zip(_IMPLEMENTING, assigned, strict=True):
         for code in codes:
-            if all(code != t[0] for t in tops):
+            if code not in seen:
+                seen.add(code)
                 tops.append((code, role, _leaves(code, registry)))
     holders: list[tuple[str, Role, tuple[str, ...], str | None]] = [
         (code, role, leaves, None) for code, role, leaves in tops]
     for code, role, _ in tops:
         for member in _members_in_order(code, registry):
-            if all(member != h[0] for h in holders):
+            if member not in seen:
+                seen.add(member)
                 holders.append((member, role, _leaves(member, registry), code))
     leaves_all = tuple(dict.fromkeys(leaf for _, _, leaves in tops for leaf in leaves))
     speaks: dict[str, list[str]] = {}
@@ -264,68 +290,45 @@ def _shape(task: Task, registry: Registry) -> _Shape:
         for speaker in (leaf, *registry.groups_of(leaf)):
             speaks.setdefault(speaker, []).append(leaf)
     leads = tuple(dict.fromkeys(code for code in task.chu_tri))
-    shape = _Shape(tops, holders, {k: tuple(v) for k, v in speaks.items()}, leads, leaves_all)
+    number = {leaf: i for i, leaf in enumerate(leaves_all)}
+    plan = [(code, role, tuple(number[leaf] for leaf in leaves),
+             leaves if leaves != (code,) else (), via) for code, role, leaves, via in holders]
+    position = {code: i for i, (code, *_) in enumerate(holders)}
+    deciding = tuple(position[c] for c in leads) if leads else tuple(range(len(tops)))
+    shape = _Shape(tops, holders, {k: tuple(v) for k, v in speaks.items()}, leads, leaves_all,
+                   plan, {k: tuple(number[leaf] for leaf in v) for k, v in speaks.items()},
+                   tuple(range(len(leaves_all))), deciding,
+                   tuple(dict.fromkeys(i for h in deciding for i in plan[h][2])))
     memo[assigned] = shape
     return shape
 
 
-class _Track:
-    """A leaf body's part as its notes come in, oldest first."""
-
-    __slots__ = ("done_on", "notes", "status", "whole")
-
-    def __init__(self) -> None:
-        self.status: Status | None = None
-        self.done_on: date | None = None
-        self.notes = 0
-        self.whole = False  # the latest status came from a whole-task note
-
-    def add(self, entry: Note) -> None:
-        self.notes += 1
-        status = entry.trang_thai
-        if status is None:
-            return
-        if status is Status.HOAN_THANH:
-            if self.status is not Status.HOAN_THANH:
-                self.done_on = entry.ngay
-        else:
-            self.done_on = None
-        self.status = status
-        self.whole = entry.ca_nhiem_vu
-
-    def current(self) -> Status:
-        if self.status is not None:
-            return self.status
-        return Status.DANG_THUC_HIEN if self.notes else Status.CHUA_THUC_HIEN
-
-
-def _combine(code: str, role: Role, leaves: tuple[str, ...], via: str | None,
-             tracks: dict[str, _Track]) -> Part:
-    """A body's part from its leaves' (its own, for a body that is not a group)."""
-    members = leaves if leaves != (code,) else ()
-    if len(leaves) == 1:  # most parts: the rule below, for one leaf, without the lists
-        track = tracks[leaves[0]]
-        status = track.current()
-        done_on = track.done_on if status is Status.HOAN_THANH else None
-        return Part(code, role, status, done_on, track.notes, members, via)
-    states = [tracks[leaf] for leaf in leaves]
-    statuses = [t.current() for t in states]
-    notes = sum(t.notes for t in states)
-    if all(s is Status.HOAN_THANH for s in statuses):
-        done = max((t.done_on for t in states if t.done_on is not None), default=None)
-        return Part(code, role, Status.HOAN_THANH, done, notes, members, via)
-    if any(s is not Status.CHUA_THUC_HIEN for s in statuses):
-        return Part(code, role, Status.DANG_THUC_HIEN, None, notes, members, via)
-    return Part(code, role, Status.CHUA_THUC_HIEN, None, notes, members, via)
+# A Part built straight from its fields' tuple: NamedTuple's own constructor is Python
+# code, and a review builds some 55,000 parts.
+_new_part = partial(tuple.__new__, Part)
 
 
 def _latest_status(notes: Sequence[Note]) -> tuple[Status, date | None]:
     """For a task no body carries out: the latest status reported, and since when it holds
     if it is "completed" (the start of the latest unbroken run of completing notes)."""
-    track = _Track()
+    status: Status | None = None
+    done_on: date | None = None
     for entry in notes:
-        track.add(entry)
-    return track.current(), track.done_on
+        reported = entry.trang_thai
+        if reported is None:
+            continue
+        if reported is _DONE:
+            if status is not _DONE:
+                done_on = entry.ngay
+        else:
+            done_on = None
+        status = reported
+    if status is None:
+        return (_DOING if notes else _NOT_BEGUN), None
+    return status, done_on
+
+
+_DONE, _DOING, _NOT_BEGUN = Status.HOAN_THANH, Status.DANG_THUC_HIEN, Status.CHUA_THUC_HIEN
 
 
 def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) -> TaskState:
@@ -351,39 +354,82 @@ def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) ->
         status, done_on = _latest_status(relevant)
         rule = Rule.KHONG_DON_VI
     else:
-        tracks = {leaf: _Track() for leaf in shape.leaves}
+        # Each leaf's part as its notes come in, oldest first, by leaf number: its latest
+        # status, the day that status turned "completed" (the start of the latest unbroken
+        # run of completing notes), its count of notes, and whether that latest status came
+        # from a whole-task note. Plain lists: a review runs this for 20,000 tasks.
+        size = len(shape.leaves)
+        statuses: list[Status | None] = [None] * size
+        done: list[date | None] = [None] * size
+        counts = [0] * size
+        whole = [False] * size
+        speaks_at = shape.speaks_at
+        every_leaf = shape.every_leaf
         other = False  # work shown by a body holding no part (the directing body)
         for entry in relevant:
             if entry.ca_nhiem_vu:
-                for track in tracks.values():
-                    track.add(entry)
+                leaves = every_leaf
+            else:
+                found = speaks_at.get(entry.don_vi)
+                if found is None:
+                    other = other or entry.trang_thai is not _NOT_BEGUN
+                    continue
+                leaves = found
+            reported = entry.trang_thai
+            if reported is None:  # most notes: counted, the status stands
+                for i in leaves:
+                    counts[i] += 1
                 continue
-            leaves = shape.speaks_for.get(entry.don_vi)
-            if leaves is None:
-                other = other or entry.trang_thai is not Status.CHUA_THUC_HIEN
+            day = entry.ngay
+            by_whole = entry.ca_nhiem_vu
+            for i in leaves:
+                counts[i] += 1
+                if reported is _DONE:
+                    if statuses[i] is not _DONE:
+                        done[i] = day
+                else:
+                    done[i] = None
+                statuses[i] = reported
+                whole[i] = by_whole
+        made: list[Part] = []
+        for code, role, numbers, members, via in shape.plan:
+            if len(numbers) == 1:  # most parts: one leaf, its own status
+                i = numbers[0]
+                part_status = statuses[i]
+                if part_status is None:
+                    part_status = _DOING if counts[i] else _NOT_BEGUN
+                made.append(_new_part((code, role, part_status,
+                                       done[i] if part_status is _DONE else None, counts[i],
+                                       members, via)))
                 continue
-            if entry.trang_thai is None:  # most notes: counted, the status stands (`add`)
-                for leaf in leaves:
-                    tracks[leaf].notes += 1
-                continue
-            for leaf in leaves:
-                tracks[leaf].add(entry)
-        for code, role, leaves, via in shape.holders:
-            by_body[code] = _combine(code, role, leaves, via, tracks)
-        parts = tuple(by_body[code] for code, _, _ in shape.tops)
-        deciding = [by_body[c] for c in shape.leads] if shape.leads else list(parts)
+            # A group's part: complete when every member's is, worked on when any is.
+            leaf_statuses = [statuses[i] or (_DOING if counts[i] else _NOT_BEGUN)
+                             for i in numbers]
+            notes = sum(counts[i] for i in numbers)
+            part_done: date | None = None
+            if all(s is _DONE for s in leaf_statuses):
+                part_status = _DONE
+                part_done = max((d for i in numbers if (d := done[i]) is not None),
+                                default=None)
+            elif any(s is not _NOT_BEGUN for s in leaf_statuses):
+                part_status = _DOING
+            else:
+                part_status = _NOT_BEGUN
+            made.append(_new_part((code, role, part_status, part_done, notes, members, via)))
+        by_body = {part[0]: part for part in made}
+        parts = tuple(made[:len(shape.tops)])
         rule = Rule.CHU_TRI if shape.leads else Rule.TAT_CA
         done_on = None
-        if all(p.completed for p in deciding):
-            status = Status.HOAN_THANH
-            done_on = max((p.done_on for p in deciding if p.done_on is not None), default=None)
-            leaves_deciding = {leaf for p in deciding for leaf in (p.members or (p.body,))}
-            if any(tracks[leaf].whole for leaf in leaves_deciding):
+        deciding = [made[i] for i in shape.deciding]
+        if all(p[2] is _DONE for p in deciding):
+            status = _DONE
+            done_on = max((d for p in deciding if (d := p[3]) is not None), default=None)
+            if any(whole[i] for i in shape.deciding_leaves):
                 rule = Rule.CA_NHIEM_VU
-        elif other or any(p.status is not Status.CHUA_THUC_HIEN for p in by_body.values()):
-            status = Status.DANG_THUC_HIEN
+        elif other or any(p[2] is not _NOT_BEGUN for p in made):
+            status = _DOING
         else:
-            status = Status.CHUA_THUC_HIEN
+            status = _NOT_BEGUN
     if deadline is None:
         timeliness = Timeliness.KHONG_THOI_HAN
     elif done_on is not None:
