@@ -1,6 +1,6 @@
 """The line reader reads plain block YAML as PyYAML's full loader does, or declines it.
 
-Its one property: whatever it returns, the full loader (`yamlio._Loader`) returns too.
+Its one property: whatever it returns, the full loader (`yamllib._Loader`) returns too.
 Checked on the plans `nhap` writes from the real documents of the corpus, on hand-written
 edge cases, and on random texts built from YAML's special characters and from mutations
 of the seed plan.
@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kehoach_cli.plan import fastyaml, yamlio
+from kehoach_cli.plan import fastyaml, yamlio, yamllib
 from tests.conftest import Runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ CORPUS = ROOT / "tests" / "fixtures" / "nhap" / "corpus"
 
 
 def _full(text: str) -> object:
-    return yaml.load(text, Loader=yamlio._Loader)
+    return yaml.load(text, Loader=yamllib._Loader)
 
 
 def _agrees(text: str) -> bool:
