@@ -111,12 +111,7 @@ def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bo
     data = buffer.getvalue()
     folder = target.parent if str(target.parent) else Path(".")
     _remove_stale(folder, target)
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX,
-                                         dir=folder)
-    except OSError as exc:
-        raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
-    temp = Path(temp_name)
+    fd, temp = _random_temp(target, folder)
     try:
         try:
             _hide(temp)
@@ -136,6 +131,16 @@ def write_file(target: Path, write: Callable[[BinaryIO], None], *, overwrite: bo
     finally:
         with contextlib.suppress(OSError):  # a temp still open elsewhere (Windows): the
             temp.unlink(missing_ok=True)    # next write removes it once it is stale
+
+
+def _random_temp(target: Path, folder: Path) -> tuple[int, Path]:
+    """A new hidden-to-be temp file beside `target` (user-only, `mkstemp`), open for writing."""
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX,
+                                         dir=folder)
+    except OSError as exc:
+        raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
+    return fd, Path(temp_name)
 
 
 _OPEN_NEW = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -163,12 +168,7 @@ def replace_private(target: Path, data: bytes) -> None:
         fd = os.open(temp, _OPEN_NEW, 0o600)
     except FileExistsError:
         # Left by a dead process that had the same id (ids are reused): a random name.
-        try:
-            fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX,
-                                             dir=folder)
-        except OSError as exc:
-            raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
-        temp = Path(temp_name)
+        fd, temp = _random_temp(target, folder)
     except OSError as exc:
         raise KehoachError(f"{target}: không ghi được ({os_reason(exc)})", ExitCode.IO) from None
     try:
