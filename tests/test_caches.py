@@ -288,3 +288,26 @@ def test_the_collector_is_paused_while_a_command_runs(workspace: Path, cli: Runn
 
 
 assert sys.version_info >= (3, 11)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux lets a name hold non-UTF-8 bytes")
+def test_a_folder_named_in_bytes_that_are_not_utf8_is_read_uncached(
+        tmp_path: Path, cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A name copied from an old Windows-1258 disk: Python sees its bytes as lone surrogates,
+    # which MessagePack cannot hold. Commands must work; the caches are simply not kept.
+    from tests.conftest import SEED_PLAN
+
+    root = tmp_path / os.fsdecode(b"k\xe8 ho\xb9ch")
+    try:
+        (root / "plans").mkdir(parents=True)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses such names")
+    (root / "plans" / "kh160.yaml").write_bytes(SEED_PLAN.read_bytes())
+    monkeypatch.chdir(root)
+    cache = Path(os.environ["KEHOACH_CACHE_DIR"])
+    for args in (["list", "--don-vi", "MTTQ"], ["log", "3.2", "đã giám sát", "--don-vi", "MTTQ"],
+                 ["list", "--don-vi", "MTTQ"], ["report", "--ky", "quy"], ["check"]):
+        result = cli(*args)
+        assert result.code == 0, (args, result.err)
+    assert "đang thực hiện" in cli("list", "--don-vi", "MTTQ").out
+    assert not [p for p in cache.iterdir() if p.suffix in {".pack", ".nhat-ky"}]

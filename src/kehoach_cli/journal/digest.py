@@ -148,7 +148,7 @@ def stamps_of(files: list[os.DirEntry[str]]) -> list[Stamp] | None:
 def _entry(folder: str) -> Path:
     from kehoach_cli.plan.cache import cache_dir
 
-    data = folder.encode("utf-8")
+    data = os.fsencode(folder)  # as the plan cache: a folder name need not be UTF-8
     return cache_dir() / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.nhat-ky"
 
 
@@ -197,6 +197,11 @@ def save(loaded: LoadedPlan, stamps: list[Stamp] | None, journal: JournalRead) -
         return
     key = _folder_key(loaded)
     target = _entry(key)
+    from kehoach_cli.plan.cache import encodable
+
+    # A folder or file named in bytes that are not UTF-8 gets no digest: read in full.
+    if not (encodable(key) and all(encodable(name) for name, *_ in stamps)):
+        return
     if not cachefiles.usable_folder(target.parent, create=True):
         return
     encode = msgspec.msgpack.Encoder().encode

@@ -116,8 +116,20 @@ def _entry(key: str) -> Path:
     """The pack file that holds the entry of `key` (the entries of its whole folder)."""
     # Two 32-bit checksums name the file (hashlib costs 4 ms of start-up); the folder is
     # stored inside and compared, so a collision is only a cache miss.
-    data = os.path.dirname(key).encode("utf-8")
+    # fsencode: a folder whose name is not UTF-8 (Linux bytes, read as lone surrogates)
+    # names a cache file too, instead of failing the command.
+    data = os.fsencode(os.path.dirname(key))
     return cache_dir() / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pack"
+
+
+def encodable(name: str) -> bool:
+    """Whether MessagePack can hold `name`: a file name in bytes that are not UTF-8 comes
+    from the file system as lone surrogates, which no UTF-8 text can carry."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def stamp_of(raw: bytes) -> Stamp:
@@ -280,9 +292,11 @@ def _write(target: Path, pack: _Pack) -> None:
         present = None
     if present is not None:  # entries for plans deleted or renamed since would only grow it
         entries = {name: entry for name, entry in entries.items() if name in present}
+    if not encodable(pack.folder):
+        return  # a folder named in bytes that are not UTF-8: its plans are simply not cached
     data = msgspec.msgpack.encode(
         (_code_version(), pack.folder,
          {name: (size, crc, plan if isinstance(plan, msgspec.Raw) else msgspec.Raw(plan))
-          for name, (size, crc, plan) in entries.items()}))
+          for name, (size, crc, plan) in entries.items() if encodable(name)}))
     if cachefiles.write(target, data):
         pack.held, pack.signature = entries, _signature(target)
