@@ -27,7 +27,7 @@ from kehoach_cli.journal.format import RecordError, decode, encode
 from kehoach_cli.periods import Convention, PeriodError, parse_period, resolve_span
 from kehoach_cli.plan.loader import validate_text
 from kehoach_cli.plan.timeframe import TimeframeError, parse_timeframe
-from tests.conftest import SEED_PLAN
+from tests.conftest import SEED_PLAN, Runner
 from tests.hostile_docx import base_docx
 
 SEED = SEED_PLAN.read_text(encoding="utf-8")
@@ -251,3 +251,33 @@ def test_text_reader(tmp_path: Path, name: str, text: str) -> None:
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
     with contextlib.suppress(KehoachError):
         read_source(path)
+
+
+def _future_zip(data: bytes) -> bytes:
+    """The zip with every central directory entry claiming a version zipfile does not
+    know (6.4), as a damaged or unusual archive can: zipfile raises NotImplementedError."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at >= 0:
+        out[at + 6] = 64  # extract_version
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
+def test_a_zip_of_a_version_zipfile_does_not_know_is_refused_in_words(
+        tmp_path: Path, cli: Runner) -> None:
+    # Found by test_docx_reader_on_flipped_bytes: a traceback instead of a message.
+    path = tmp_path / "kh.docx"
+    path.write_bytes(_future_zip(_BASE_DOCX))
+    result = cli("nhap", str(path), "-o", str(tmp_path / "kh.yaml"))
+    assert result.code != 0 and "không mở được tệp Word" in result.err
+    assert "Traceback" not in result.err and not (tmp_path / "kh.yaml").exists()
+
+
+def test_a_workbook_of_a_version_zipfile_does_not_know_is_not_a_workbook(tmp_path: Path) -> None:
+    from kehoach_cli.forms.xlsx import NotXlsx, read_cells
+
+    path = tmp_path / "phieu.xlsx"
+    path.write_bytes(_future_zip(_BASE_DOCX))  # any zip: the directory is what fails
+    with pytest.raises(NotXlsx):
+        read_cells(path, ["Phiếu"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import XMLParser, fromstring
 
@@ -102,6 +103,8 @@ def read_cells(path: Path, wanted: list[str]) -> tuple[list[str], dict[str, Cell
             strings = _shared_strings(book)
             return list(parts), {name: _cells(book, parts[name], strings)
                                  for name in wanted if name in parts}
-    except (zipfile.BadZipFile, KeyError, ValueError, IndexError, SyntaxError) as exc:
-        # SyntaxError: xml.etree's ParseError; IndexError: a string index out of range.
+    except (zipfile.BadZipFile, KeyError, ValueError, IndexError, SyntaxError, EOFError,
+            NotImplementedError, zlib.error) as exc:
+        # SyntaxError: xml.etree's ParseError; IndexError: a string index out of range;
+        # NotImplementedError: a zip version or compression zipfile does not know.
         raise NotXlsx(str(exc)) from None

@@ -60,8 +60,10 @@ def check_package(path: Path, raw: bytes) -> None:
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return  # not a zip at all: the reader says so in its own words
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
+        # Not a zip at all, or one zipfile cannot open (a "version 6.4" directory): the
+        # reader says so in its own words.
+        return
     with archive:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:

@@ -212,7 +212,8 @@ def _read_docx(path: Path, raw: bytes) -> Source:
     except (LxmlError, UnicodeError) as exc:
         raise docx_safety.parse_error(path, exc) from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, EOFError,
-            zlib.error) as exc:
+            NotImplementedError, zlib.error) as exc:  # NotImplementedError: a zip version
+        # or compression zipfile does not know, as a damaged directory can claim
         raise KehoachError(
             f"{path}: không mở được tệp Word ({type(exc).__name__}); tệp có thể hỏng hoặc "
             "thực ra là tệp .doc cũ đổi tên: mở bằng Word và lưu lại dưới dạng .docx",
