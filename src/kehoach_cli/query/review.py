@@ -135,31 +135,13 @@ class BodyLine:
     last_note: date | None = None  # its latest note (or a member's) on what it holds, to the end
     silent_periods: int | None = None  # consecutive periods without a note, this one included;
     # None for an explicit --tu/--den range (no period kind to count in)
-    # `tally` and `ongoing` as counted while the review was built (`_Tally.count`), each task
-    # then still at hand: walking 55,000 (task, body) pairs again afterwards costs 0.15 s,
-    # most of it in fetching objects long out of the processor's cache.
-    counted: dict[tuple[bool, Timeliness], int] | None = field(
-        default=None, compare=False, repr=False)
-    counted_ongoing: tuple[int, int] | None = field(default=None, compare=False, repr=False)
-
-    @cached_property
-    def tally(self) -> dict[tuple[bool, Timeliness], int]:
-        """How many tasks are (done with or not, timeliness), by this body's part: one pass,
-        asked many times."""
-        if self.counted is not None:
-            return self.counted
-        out: dict[tuple[bool, Timeliness], int] = defaultdict(int)
-        for line, _ in self.tasks:
-            out[line.state.standing_of(self.ma)] += 1
-        return out
-
-    @cached_property
-    def ongoing(self) -> tuple[int, int]:
-        """Ongoing tasks (no deadline) it holds, and those it reported on in the span."""
-        if self.counted_ongoing is not None:
-            return self.counted_ongoing
-        held = [line for line, _ in self.tasks if line.state.han is None]
-        return len(held), sum(1 for line in held if id(line) in self.active_lines)
+    # Counted while the review was built (`_Tally.count`), each task then still at hand:
+    # walking 55,000 (task, body) pairs again afterwards costs 0.15 s, most of it in
+    # fetching objects long out of the processor's cache.
+    # How many tasks are (done with or not, timeliness), by this body's part.
+    tally: dict[tuple[bool, Timeliness], int] = field(default_factory=dict, compare=False)
+    # Ongoing tasks (no deadline) it holds, and those it reported on in the span.
+    ongoing: tuple[int, int] = field(default=(0, 0), compare=False)
 
     @property
     def activity_rate(self) -> float | None:
