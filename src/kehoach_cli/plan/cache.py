@@ -278,6 +278,8 @@ def flush() -> None:
 def _write(target: Path, pack: _Pack) -> None:
     """Merge this run's entries into the pack on disk and write it whole, atomically."""
     pending, pack.pending = pack.pending, {}
+    if not encodable(pack.folder):
+        return  # a folder named in bytes that are not UTF-8: its plans are simply not cached
     if not cachefiles.usable_folder(target.parent, create=True):
         return
     import msgspec
@@ -292,8 +294,6 @@ def _write(target: Path, pack: _Pack) -> None:
         present = None
     if present is not None:  # entries for plans deleted or renamed since would only grow it
         entries = {name: entry for name, entry in entries.items() if name in present}
-    if not encodable(pack.folder):
-        return  # a folder named in bytes that are not UTF-8: its plans are simply not cached
     data = msgspec.msgpack.encode(
         (_code_version(), pack.folder,
          {name: (size, crc, plan if isinstance(plan, msgspec.Raw) else msgspec.Raw(plan))
