@@ -3,7 +3,7 @@
 Plans, as `nhap` writes them and as people edit them, are block mappings and sequences of
 one-line scalars: `ma: "1.1"`, `noi_dung: Tuyên truyền…`, `chi_dao: [ĐU]`, `- ma: MTTQ`.
 For a plan of 10,000 tasks (2.8 MB), building its data from libyaml's nodes
-(`yamlio._fast_load`) is most of a cold run: libyaml makes a node and two marks per scalar,
+(`yamllib._fast_load`) is most of a cold run: libyaml makes a node and two marks per scalar,
 which Python then walks again. Read line by line, the same text gives the same data in half
 the time.
 
@@ -17,7 +17,7 @@ comments after them, flow mappings, nested flow sequences, anchors, aliases, tag
 document markers, keys that are quoted, null or longer than libyaml allows, repeated keys,
 tabs and other characters that are not printable, sequences not indented under their key
 and followed by a sibling key. Every plain scalar is text and only the null spellings are
-null, as in `yamlio` (the plan loader resolves nothing else implicitly).
+null, as in `yamllib` (the plan loader resolves nothing else implicitly).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Decline(Exception):
     """The text is outside the subset read here: load it with the full YAML loader."""
 
 
-_NULLS = frozenset({"~", "null", "Null", "NULL", ""})
+NULLS = frozenset({"~", "null", "Null", "NULL", ""})  # what YAML 1.1 reads as null
 # A plain scalar may not start with an indicator (YAML 1.1, 7.3.3); "-", "?" and ":" may
 # when followed by a non-space, but such values are rare enough to leave to libyaml.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -49,7 +49,7 @@ def _flow_items(value: str) -> list[Any]:
         for name in names:
             if not name or name[0] in _INDICATORS:
                 raise Decline
-        return [None if name in _NULLS else name for name in names]
+        return [None if name in NULLS else name for name in names]
     out: list[Any] = []
     at = 0
     while at < len(inner):
@@ -68,7 +68,7 @@ def _flow_items(value: str) -> list[Any]:
             item = inner[at:stop].strip(" ")
             if not item or item[0] in _INDICATORS or not _FLOW_BAD.isdisjoint(item):
                 raise Decline
-            out.append(None if item in _NULLS else item)
+            out.append(None if item in NULLS else item)
             at = stop + 1
         if at == len(inner):
             raise Decline  # a trailing comma
@@ -96,11 +96,11 @@ def _scalar(value: str) -> Any:
         return _flow_items(value)
     if first in _INDICATORS or ": " in value or " #" in value or value[-1] == ":":
         raise Decline
-    return None if value in _NULLS else value
+    return None if value in NULLS else value
 
 
 def _key(key: str) -> str:
-    if (not key or key[0] in _INDICATORS or key in _NULLS or " #" in key or ":" in key
+    if (not key or key[0] in _INDICATORS or key in NULLS or " #" in key or ":" in key
             or key[-1] == " " or len(key) > _MAX_KEY):
         raise Decline
     return key
@@ -159,7 +159,7 @@ def _block(lines: list[str], start: int, parent: int, header: str) -> tuple[str,
 
 
 def load(text: str) -> Any:
-    """The data of `text`, as `yamlio._fast_load` would build it; `Decline` if unsure."""
+    """The data of `text`, as `yamllib._fast_load` would build it; `Decline` if unsure."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")  # a lone \r is unprintable below: declined
     root: Any = None

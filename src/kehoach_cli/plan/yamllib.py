@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from kehoach_cli.plan.fastyaml import NULLS
 from kehoach_cli.plan.yamlio import (
     _DEPTH_MESSAGE,
     MAX_DEPTH,
@@ -131,7 +132,7 @@ _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # what the kept null resolver matches
+_NULLS = NULLS  # what the kept null resolver matches: the line reader's nulls
 
 
 class _Decline(Exception):
