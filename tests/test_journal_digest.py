@@ -15,6 +15,7 @@ import pytest
 from kehoach_cli.journal import digest
 from kehoach_cli.journal import read as journal_read
 from kehoach_cli.plan.cache import cache_dir
+from kehoach_cli.query import review_cache
 from tests.conftest import Runner
 
 
@@ -345,6 +346,8 @@ def test_a_report_from_the_digest_is_the_report_from_the_journal(
         return found
 
     monkeypatch.setattr(journal_read, "_span_from_digest", spy)
+    # The review's own cache would serve the second run without reading the span at all.
+    monkeypatch.setattr(review_cache.ReviewCache, "recall", lambda *args: None)
     for args in (["--ky", "quý III/2025", "--ngay", "15/10/2025"],
                  ["--ky", "quý III/2025", "--ngay", "15/10/2025", "--don-vi", "MTTQ"],
                  ["--tu", "1/1/2025", "--den", "31/12/2025", "--ngay", "31/12/2025"]):

@@ -130,12 +130,16 @@ def report(
     begun: Span | None = None
     if closed is not None and ky is None and settings.ky_dau_ky == "vua-xong":
         begun, span, closed = span, closed, None  # the workspace says: the period just closed
+    from kehoach_cli.query.review_cache import ReviewCache
+
     source = JournalSource()
+    memo = ReviewCache()
     # Only the Word draft and the workbook quote every note of the period; the other
     # outputs show the latest two per task, and keeping just those keeps memory with the
     # tasks (1,000,000 notes: some 300,000 of a quarter no longer held).
     result = build_report(workspace.plans, source, span, as_of, don_vi, source.problems,
-                          every_note=xuat is not None)
+                          every_note=xuat is not None, memo=memo)
+    memo.flush()
     grouping = Grouping(nhom.value)
     if xuat is not None and xuat.suffix.lower() == ".xlsx":
         from kehoach_cli.render.xlsx_report import write_xlsx

@@ -163,6 +163,15 @@ def _record_entries(loaded_plan: LoadedPlan) -> list[os.DirEntry[str]]:
 _name = attrgetter("name")
 
 
+def journal_stamps(loaded_plan: LoadedPlan) -> list[Stamp] | None:
+    """The stamps of a plan's record files as they are now (`digest.stamps_of`: what the
+    digest is keyed by), or None when one cannot be looked at; raises KehoachError for a
+    journal folder that cannot be listed."""
+    from kehoach_cli.journal.digest import stamps_of
+
+    return stamps_of(_record_entries(loaded_plan))
+
+
 def _contents(path: str, out: JournalRead) -> bytes | None:
     """A record file's bytes (without a BOM), or None, the failure noted as a problem."""
     try:

@@ -218,14 +218,15 @@ def _pack(target: Path, folder: str) -> _Pack:
     return pack
 
 
-def get(path: Path, raw: bytes) -> model.Plan | None:
-    """The cached plan for `path`, whose bytes are `raw`, if they are those validated."""
+def get(path: Path, raw: bytes, stamp: Stamp | None = None) -> model.Plan | None:
+    """The cached plan for `path`, whose bytes are `raw` (of `stamp_of` `stamp`, if the
+    caller has it already), if they are those validated."""
     if os.environ.get("KEHOACH_NO_CACHE"):
         return None
     target, folder, name = _locate(path)
     pack = _pack(target, folder)
     entry = pack.pending.get(name) or pack.held.get(name)
-    if entry is None or (entry[0], entry[1]) != stamp_of(raw):
+    if entry is None or (entry[0], entry[1]) != (stamp or stamp_of(raw)):
         return None
     import msgspec
 

@@ -6,7 +6,7 @@ the same path with the problems returned instead of raised.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,10 @@ class LoadedPlan:
 
     path: Path
     plan: Plan
+    # The plan file's size and CRC-32 (`cache.stamp_of`) when it was read: what a result
+    # computed from this plan may be kept under (`query/review_cache.py`); None when the
+    # plan did not come from a file's bytes.
+    source: tuple[int, int] | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
@@ -95,10 +99,11 @@ def load_plan(path: Path) -> LoadedPlan:
     Raises `PlanInvalid` whose message lists every problem as file:line:column.
     """
     raw = _read_bytes(path)
+    stamp = None if raw is None else cache.stamp_of(raw)
     if raw is not None:
-        cached = cache.get(path, raw)
+        cached = cache.get(path, raw, stamp)
         if cached is not None:
-            return LoadedPlan(path, cached)
+            return LoadedPlan(path, cached, stamp)
     from kehoach_cli.plan import yamlio
 
     text = yamlio.read_text(path) if raw is None else yamlio.decode_text(path, raw)
@@ -107,7 +112,7 @@ def load_plan(path: Path) -> LoadedPlan:
         raise PlanInvalid(format_problems(problems), problems=problems)
     if raw is not None:
         cache.put(path, raw, plan)
-    return LoadedPlan(path, plan)
+    return LoadedPlan(path, plan, stamp)
 
 
 def plan_warnings(loaded: LoadedPlan) -> list[Problem]:

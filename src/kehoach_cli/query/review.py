@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from operator import attrgetter
-from typing import NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 from kehoach_cli.journal.digest import StateNote
 from kehoach_cli.journal.entry import Entry
@@ -57,6 +57,9 @@ from kehoach_cli.query.state import (
 )
 from kehoach_cli.status import Status, Timeliness
 from kehoach_cli.text import fold
+
+if TYPE_CHECKING:
+    from kehoach_cli.query.review_cache import StoredPlan
 
 LATEST_NOTES = 2  # how many of the latest notes a task row shows
 
@@ -325,6 +328,20 @@ EntrySource = Iterable[Entry] | Callable[[LoadedPlan], Iterable[Entry]]
 History = Entry | StateNote
 
 
+class LineMemo(Protocol):
+    """Task lines kept between reviews of one span (`query/review_cache.ReviewCache`)."""
+
+    def start(self, tu: date, end: date) -> None:
+        """Serve and keep the lines of a review from `tu` counting to `end`."""
+
+    def recall(self, loaded: LoadedPlan) -> StoredPlan | None:
+        """A plan's kept lines, if what they were computed from is unchanged."""
+
+    def keep(self, loaded: LoadedPlan, unplaced: int, lines: Sequence[TaskLine],
+             latest: Sequence[dict[str, date]]) -> None:
+        """Keep a plan's lines just computed from a journal read without damage."""
+
+
 def build_report(
     plans: Sequence[LoadedPlan],
     entries: EntrySource,
@@ -334,6 +351,7 @@ def build_report(
     problems: Sequence[str] = (),
     *,
     every_note: bool = True,
+    memo: LineMemo | None = None,
 ) -> Report:
     """The review of `span` as known at `as_of`; `don_vi` narrows it to one body (a name as
     people type it, resolved in every plan). Raises NotFound/Ambiguous for a bad name.
@@ -343,6 +361,8 @@ def build_report(
     journal is in memory at a time. `every_note` keeps every note of the span on the task lines (the
     Word draft and the workbook quote them); without it only the latest `LATEST_NOTES`.
     `problems` is read when the review is done, so a source may fill it on the way.
+    `memo` serves and keeps each plan's lines of a review read from a `JournalSource`,
+    neither narrowed nor quoting every note; a plan whose journal had damage is not kept.
     """
     end = min(span.den, as_of)
     narrowed = {r.plan.key: r.body for r in resolve_in_plans(plans, don_vi)} if don_vi else {}
@@ -355,12 +375,23 @@ def build_report(
         source = lambda loaded: grouped.get(loaded.key, [])  # noqa: E731
 
     build = _Build(span, end, span.next(), every_note)
+    if narrowed or every_note or not isinstance(entries, JournalSource):
+        memo = None
+    if memo is not None:
+        memo.start(span.tu, end)
     for loaded in plans:
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        if isinstance(entries, JournalSource):  # whole entries only for the span's notes
-            build.grouped(loaded, *entries.span(loaded, span.tu, end), focus)
+        if memo is not None and (stored := memo.recall(loaded)) is not None:
+            build.recalled(loaded, stored)
+        elif isinstance(entries, JournalSource):  # whole entries only for the span's notes
+            damaged = len(entries.problems)
+            first = len(build.lines)
+            by_task, unplaced = entries.span(loaded, span.tu, end)
+            latest = build.grouped(loaded, by_task, unplaced, focus)
+            if memo is not None and len(entries.problems) == damaged:
+                memo.keep(loaded, unplaced, build.lines[first:], latest)
         else:
             build.plan(loaded, source(loaded), focus)
     bodies = build.tally.bodies(plans, span)
@@ -405,12 +436,14 @@ class _Build:
         self.grouped(loaded, group_by_task(upto), unplaced, focus)
 
     def grouped(self, loaded: LoadedPlan, by_task: Mapping[str, Sequence[History]],
-                unplaced: int, focus: Body | None) -> None:
-        """A plan's tasks, its notes up to the end grouped by task (each in day order)."""
+                unplaced: int, focus: Body | None) -> list[dict[str, date]]:
+        """A plan's tasks, its notes up to the end grouped by task (each in day order); per
+        task line made, each body's latest note (what `recalled` is given back)."""
         registry = registry_of(loaded)
         key = loaded.key
         self.unplaced += unplaced
         members = registry.members_of(focus.ma) if focus else None
+        latest_of: list[dict[str, date]] = []
         for section, task in loaded.plan.tasks():
             roles = task_roles_for(focus.ma, task, registry) if focus else []
             if focus and not roles:
@@ -421,7 +454,32 @@ class _Build:
             self.lines.append(line)
             held_by = ([(focus.ma, roles, registry.members_of(focus.ma))]
                        if focus else _holders(task, registry))
-            self.tally.count(line, history, held_by, registry)
+            # In order of day: the last one per body is its latest (a dict built in C).
+            latest = dict(zip(map(_don_vi, history), map(_day, history), strict=True))
+            latest_of.append(latest)
+            self.tally.count(line, latest, held_by, registry)
+        return latest_of
+
+    def recalled(self, loaded: LoadedPlan, stored: StoredPlan) -> None:
+        """A plan's lines as a `LineMemo` kept them: what `grouped` made of the same plan,
+        journal and span, without reading the journal or assessing a task."""
+        from kehoach_cli.query.review_cache import entries_of, parts_of
+
+        registry = registry_of(loaded)
+        key = loaded.key
+        self.unplaced += stored.unplaced
+        for (section, task), kept in zip(loaded.plan.tasks(), stored.lines, strict=True):
+            parts, by_body = parts_of(kept)
+            state = TaskState(kept.status, kept.timeliness, kept.han, kept.done_on, parts,
+                              kept.rule, by_body)
+            line = TaskLine(
+                plan=loaded, section=section, task=task, entries=entries_of(kept),
+                count=kept.count, reporters=frozenset(kept.reporters), so_lieu=kept.so_lieu,
+                so_lieu_don_vi=kept.shares, state=state,
+                due_next=_due_next(task, state, self.next_span, self.due_memo),
+                not_expected=kept.not_expected, ref=f"{key}:{task.ma}")
+            self.lines.append(line)
+            self.tally.count(line, dict(kept.latest), _holders(task, registry), registry)
 
     def task_line(self, loaded: LoadedPlan, key: str, section: Section, task: Task,
                   registry: Registry, history: list[History], focus: Body | None,
@@ -460,11 +518,11 @@ class _Tally:
     standing: dict[str, defaultdict[tuple[bool, Timeliness], int]] = field(default_factory=dict)
     ongoing: dict[str, list[int]] = field(default_factory=dict)
 
-    def count(self, line: TaskLine, history: list[History], held_by: Iterable[Holding],
+    def count(self, line: TaskLine, latest: Mapping[str, date], held_by: Iterable[Holding],
               registry: Registry) -> None:
+        """Add a task line to the tally of each body holding it; `latest` is each body's
+        latest note on the task, up to the review's end."""
         reporters = line.reporters
-        # In order of day: the last one per body is its latest (a dict built in C).
-        latest = dict(zip(map(_don_vi, history), map(_day, history), strict=True))
         state = line.state
         ongoing = state.han is None
         for code, held, group in held_by:
