@@ -62,6 +62,12 @@ def main() -> None:
         report("report --ky quý -d json (ấm)", warm, target="≤ 1,2× sàn từng dòng")
         print(f"{'':<55} = {warm / floor:.2f}× sàn từng dòng; "
               f"đỉnh bộ nhớ {peak_mb(cmd, root, env):.1f} MB")
+        # The same, without the lines kept from the last review of the span (a journal
+        # changed everywhere, or the first report of a new day): plan cache and digest only.
+        unkept = ["sh", "-c", f'rm -f "{cache}"/*.bao-cao && exec "$@"', "sh", *cmd]
+        fresh = median_seconds(unkept, runs, root, env)
+        report("report -d json (ấm, không có dòng đã giữ của kỳ)", fresh)
+        print(f"{'':<55} = {fresh / floor:.2f}× sàn từng dòng")
         for label, extra in [("bảng (ra tệp)", []), ("-d csv", ["-d", "csv"]),
                              ("--chot nd09 -d json", ["--chot", "nd09", "-d", "json"])]:
             report(f"report quý III/2025 {label} (ấm)", median_seconds([*REPORT, *extra], runs,

@@ -279,3 +279,22 @@ def test_recalled_lines_hold_what_computed_lines_hold(workspace: Path, trusting:
                                                old.not_expected, old.ref)
         assert new.state == old.state and new.state.by_body == old.state.by_body
     assert any(t.entries and t.entries[-1].minh_chung for t in recalled.tasks)
+
+
+def test_lines_kept_by_a_table_serve_json_and_the_next_period_is_part_of_the_key(
+        workspace: Path, cli: Runner, trusting: None, recalls: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(13)
+    _write_journal(workspace, [_record(rng, n) for n in range(120)])
+    quarter = ["--ky", "quý I/2025", "--ngay", "15/3/2025"]
+    half = ["--ky", "6 tháng đầu năm 2025", "--ngay", "15/3/2025"]  # same days, other next
+    assert cli("report", *quarter).code == 0  # a table: lines kept without their JSON
+    assert cli("report", *quarter, "-d", "json").out == _uncached(
+        cli, monkeypatch, *quarter, "-d", "json")
+    assert recalls == ["kh160"]
+    expected = _uncached(cli, monkeypatch, *half, "-d", "json")
+    assert expected != _uncached(cli, monkeypatch, *quarter, "-d", "json")
+    assert cli("report", *half, "-d", "json").out == expected
+    assert recalls == ["kh160"]
+    assert cli("report", *half, "-d", "json").out == expected
+    assert recalls == ["kh160", "kh160"]

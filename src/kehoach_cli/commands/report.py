@@ -133,7 +133,7 @@ def report(
     from kehoach_cli.query.review_cache import ReviewCache
 
     source = JournalSource()
-    memo = ReviewCache()
+    memo = ReviewCache(with_json=dinh_dang is Format.JSON)
     # Only the Word draft and the workbook quote every note of the period; the other
     # outputs show the latest two per task, and keeping just those keeps memory with the
     # tasks (1,000,000 notes: some 300,000 of a quarter no longer held).

@@ -83,18 +83,21 @@ class TaskLine:
     not_expected: bool  # completed before, or not begun: no note is expected
     ref: str  # "kh160:3.2", the task's id across plans (made once: JSON names it 4 times)
     roles: list[TaskRole] = field(default_factory=list)  # of the narrowing body, if any
+    # The line's JSON text (`render.report.task_json`) when it was kept with it, or made
+    # while keeping it (`LineMemo`): an unnarrowed review's JSON writes it as it is.
+    json: str | None = None
 
     def __init__(self, *, plan: LoadedPlan, section: Section, task: Task, entries: list[Entry],
                  count: int, reporters: frozenset[str], so_lieu: dict[str, float],
                  so_lieu_don_vi: dict[str, dict[str, float]], state: TaskState,
                  due_next: list[date], not_expected: bool, ref: str,
-                 roles: list[TaskRole] | None = None) -> None:
+                 roles: list[TaskRole] | None = None, json: str | None = None) -> None:
         # Each slot set through its own descriptor: a frozen dataclass's generated
         # __init__ goes through object.__setattr__ by name, 13 times for each of 20,000
         # tasks (slots, not a dict: a dict per line would hold 11 MB more).
         for setter, value in zip(_LINE_SETTERS, (
                 plan, section, task, entries, count, reporters, so_lieu, so_lieu_don_vi,
-                state, due_next, not_expected, ref, [] if roles is None else roles),
+                state, due_next, not_expected, ref, [] if roles is None else roles, json),
                 strict=True):
             setter(self, value)
 
@@ -114,7 +117,12 @@ class TaskLine:
 
 _LINE_SETTERS = [getattr(TaskLine, name).__set__ for name in (
     "plan", "section", "task", "entries", "count", "reporters", "so_lieu", "so_lieu_don_vi",
-    "state", "due_next", "not_expected", "ref", "roles")]
+    "state", "due_next", "not_expected", "ref", "roles", "json")]
+
+
+def set_json(line: TaskLine, text: str) -> None:
+    """Give a (frozen) task line its JSON text, made while keeping it (`LineMemo`)."""
+    _LINE_SETTERS[-1](line, text)
 
 
 @dataclass(frozen=True)
@@ -331,8 +339,8 @@ History = Entry | StateNote
 class LineMemo(Protocol):
     """Task lines kept between reviews of one span (`query/review_cache.ReviewCache`)."""
 
-    def start(self, tu: date, end: date) -> None:
-        """Serve and keep the lines of a review from `tu` counting to `end`."""
+    def start(self, span: Span, end: date) -> None:
+        """Serve and keep the lines of a review of `span` counting to `end`."""
 
     def recall(self, loaded: LoadedPlan) -> StoredPlan | None:
         """A plan's kept lines, if what they were computed from is unchanged."""
@@ -378,7 +386,7 @@ def build_report(
     if narrowed or every_note or not isinstance(entries, JournalSource):
         memo = None
     if memo is not None:
-        memo.start(span.tu, end)
+        memo.start(span, end)
     for loaded in plans:
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
@@ -477,7 +485,7 @@ class _Build:
                 count=kept.count, reporters=frozenset(kept.reporters), so_lieu=kept.so_lieu,
                 so_lieu_don_vi=kept.shares, state=state,
                 due_next=_due_next(task, state, self.next_span, self.due_memo),
-                not_expected=kept.not_expected, ref=f"{key}:{task.ma}")
+                not_expected=kept.not_expected, ref=f"{key}:{task.ma}", json=kept.json)
             self.lines.append(line)
             self.tally.count(line, dict(kept.latest), _holders(task, registry), registry)
 

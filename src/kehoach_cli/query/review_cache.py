@@ -14,8 +14,9 @@ When an entry holds. It is kept under everything its lines are a function of:
 - the journal's record files, by the same stamps as the journal digest (name, size,
   modification and change times, inode), taken before the journal was read, and never kept
   when a file changed within the digest's racy window (`digest.RACY_NS`);
-- the span's first day and the day the review counts to (the span's end, or the reference
-  date before it), and the code that computes the lines (the modules' modification times).
+- the span's first day, the day the review counts to (the span's end, or the reference
+  date before it) and the next period (a line names its deadlines there), and the code that
+  computes and writes the lines (the modules' modification times).
 A journal with damaged lines is never kept (its messages come from a read, every time),
 nor is a review narrowed to one body or one that quotes every note (the Word draft and the
 workbook): those read their notes as before.
@@ -49,6 +50,7 @@ from kehoach_cli.status import Status, Timeliness
 
 if TYPE_CHECKING:
     from kehoach_cli.journal.digest import Stamp
+    from kehoach_cli.periods import Span
     from kehoach_cli.plan.loader import LoadedPlan
     from kehoach_cli.query.review import TaskLine
 
@@ -81,6 +83,7 @@ class StoredLine(msgspec.Struct, array_like=True, gc=False):
     rule: Rule
     not_expected: bool
     latest: list[tuple[str, date]]  # each body's latest note on the task, up to the end
+    json: str | None  # its JSON text (`render.report.line_json`), kept for JSON output
 
 
 class StoredPlan(msgspec.Struct, array_like=True, gc=False):
@@ -97,10 +100,13 @@ _Entry = tuple[int, int, list["Stamp"], Any]
 
 @cache
 def _pack_decoder() -> msgspec.msgpack.Decoder[Any]:
-    # (format, code version, folder, (first day, last day), {plan file: entry}).
+    # (format, code version, folder, span key, {plan file: entry}).
     return msgspec.msgpack.Decoder(tuple[
-        int, list[int], str, tuple[int, int],
+        int, list[int], str, tuple[int, int, int, int],
         dict[str, tuple[int, int, list[tuple[str, int, int, int, int]], msgspec.Raw]]])
+
+
+_SpanKey = tuple[int, int, int, int]  # first day, end, and the next period's dates
 
 
 @cache
@@ -110,17 +116,15 @@ def _plan_decoder() -> msgspec.msgpack.Decoder[StoredPlan]:
 
 @cache
 def _code_version() -> list[int]:
-    """What the kept lines were computed by: editing any of these modules (or upgrading)
-    must not leave lines the new code would compute otherwise."""
-    from kehoach_cli.journal import digest, entry, format, placement, read
-    from kehoach_cli.plan import bodies, model, timeframe
-    from kehoach_cli.query import review, state
-
-    modules = (review, state, digest, entry, format, placement, read, bodies, model,
-               timeframe)
-    return [zlib.crc32(__version__.encode()), FORMAT,
-            *(os.stat(m.__file__).st_mtime_ns for m in modules if m.__file__),
-            os.stat(__file__).st_mtime_ns]
+    """What the kept lines were computed and written by: the version, and each module's
+    modification time (editing any module, or upgrading, must not leave lines the new code
+    would compute or write otherwise). A hundred `stat` calls: under a millisecond."""
+    package = Path(__file__).resolve().parent.parent
+    times = [zlib.crc32(__version__.encode()), FORMAT]
+    for folder, _, names in sorted(os.walk(package)):
+        times += [os.stat(os.path.join(folder, name)).st_mtime_ns
+                  for name in sorted(names) if name.endswith(".py")]
+    return times
 
 
 @cache
@@ -146,24 +150,27 @@ class _Pack:
 @dataclass
 class ReviewCache:
     """Kept lines for `review.build_report`, which says the span (`start`), then `recall`s
-    each plan's lines and `keep`s those it computed; `flush` when the review is done."""
+    each plan's lines and `keep`s those it computed; `flush` when the review is done. With
+    `with_json`, the lines it keeps carry their JSON text, which the review's JSON output
+    then writes as it is (made once, while keeping)."""
 
-    tu: date = date.min
-    end: date = date.min
+    with_json: bool = False
+    _key: _SpanKey = (0, 0, 0, 0)
     _packs: dict[str, _Pack] = field(default_factory=dict)
     # Per plan file missed: its journal's stamps, taken before its journal is read.
     _stamps: dict[str, list[Stamp] | None] = field(default_factory=dict)
 
-    def start(self, tu: date, end: date) -> None:
-        """Serve and keep the lines of a review from `tu` counting to `end`."""
-        if (tu, end) != (self.tu, self.end):
+    def start(self, span: Span, end: date) -> None:
+        """Serve and keep the lines of a review of `span` counting to `end` (the next period
+        is part of what a line says: its deadlines there)."""
+        following = span.next()
+        key = (span.tu.toordinal(), end.toordinal(), following.tu.toordinal(),
+               following.den.toordinal())
+        if key != self._key:
             self.flush()
-            self.tu, self.end = tu, end
+            self._key = key
             self._packs.clear()
             self._stamps.clear()
-
-    def _span(self) -> tuple[int, int]:
-        return self.tu.toordinal(), self.end.toordinal()
 
     def _pack(self, folder: str) -> _Pack:
         pack = self._packs.get(folder)
@@ -183,7 +190,7 @@ class ReviewCache:
         except msgspec.DecodeError:
             return {}
         if (version != FORMAT or code != _code_version() or owner != folder
-                or span != self._span()):
+                or span != self._key):
             return {}
         held: dict[str, _Entry] = entries
         return held
@@ -219,6 +226,12 @@ class ReviewCache:
         if (loaded.source is None or stamps is None or os.environ.get("KEHOACH_NO_CACHE")
                 or not _settled(stamps)):
             return
+        if self.with_json:
+            from kehoach_cli.query.review import set_json
+            from kehoach_cli.render.report import line_json
+
+            for line in lines:
+                set_json(line, line_json(line))
         try:
             data = msgspec.msgpack.encode(StoredPlan(unplaced, [
                 _stored(line, day) for line, day in zip(lines, latest, strict=True)]))
@@ -247,7 +260,7 @@ class ReviewCache:
         except OSError:
             present = None
         data = msgspec.msgpack.encode((
-            FORMAT, _code_version(), folder, self._span(),
+            FORMAT, _code_version(), folder, self._key,
             {name: entry for name, entry in entries.items()
              if encodable(name) and (present is None or name in present)
              and all(encodable(stamp[0]) for stamp in entry[2])}))
@@ -280,7 +293,8 @@ def _stored(line: TaskLine, latest: dict[str, date]) -> StoredLine:
         [_stored_entry(e) for e in line.entries],
         line.count, sorted(line.reporters), line.so_lieu, line.so_lieu_don_vi, state.status,
         state.timeliness, state.han, state.hoan_thanh_ngay, by_body,
-        len(parts) if shared else list(parts), state.rule, line.not_expected, list(latest.items()))
+        len(parts) if shared else list(parts), state.rule, line.not_expected, list(latest.items()),
+        line.json)
 
 
 def entries_of(stored: StoredLine) -> list[Entry]:

@@ -361,7 +361,14 @@ def _head_json(line: TaskLine) -> str:
 def task_json(report: Report, line: TaskLine) -> str:
     """`json.dumps(task_dict(report, line), ensure_ascii=False)`, written directly: building
     the dict and encoding it cost three times as much over 20,000 tasks (the tests hold the
-    two to the same text)."""
+    two to the same text); a line kept with its text (`query/review_cache.py`) as it is."""
+    if line.json is not None and report.don_vi is None:
+        return _Json(line.json)
+    return _Json(line_json(line, report.don_vi is not None))
+
+
+def line_json(line: TaskLine, narrowed: bool = False) -> str:
+    """A task line's JSON text (`task_json`), with its roles when the review is `narrowed`."""
     state = line.state
     notes = ", ".join(
         f'{{"id": {_string(e.id)}, "ngay": "{e.ngay.isoformat()}", "don_vi": {_string(e.don_vi)}, '
@@ -369,9 +376,8 @@ def task_json(report: Report, line: TaskLine) -> str:
         for e in reversed(line.entries[-LATEST_NOTES:]))
     figures = ", ".join(f"{_string(name)}: {_number(value)}" for name, value in line.so_lieu.items())
     due = ", ".join(f'"{d.isoformat()}"' for d in line.due_next)
-    roles = (f', "vai_tro": {_strings([r.label() for r in line.roles])}' if report.don_vi
-             else "")
-    return _Json(
+    roles = f', "vai_tro": {_strings([r.label() for r in line.roles])}' if narrowed else ""
+    return (
         f'{_head_json(line)}, "so_ghi_nhan": {line.count}, '
         f'"co_hoat_dong": {"true" if line.count else "false"}, '
         f'"ghi_nhan_gan_nhat": [{notes}], "so_lieu": {{{figures}}}, '
