@@ -85,3 +85,15 @@ def test_list_help_names_every_timeframe_kind(cli: Runner) -> None:
     shown = " ".join(cli("list", "--help").out.split())
     for label in KIND_LABELS.values():
         assert label in shown, label
+
+
+def test_many_runs_in_one_process_wrap_the_help_option_once(cli: Runner) -> None:
+    """`i18n.install` runs at every start: in-process callers (tests, other tools) ran
+    into Python's recursion limit once each run had wrapped the help option again."""
+    from typer._click import core
+
+    cli("--help")
+    wrapped = core.Command.get_help_option
+    for _ in range(3):
+        assert cli("--help").code == 0
+    assert core.Command.get_help_option is wrapped

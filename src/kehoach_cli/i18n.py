@@ -76,17 +76,24 @@ def _gettext(message: str) -> str:
     return _GETTEXT.get(message, message)
 
 
+_installed = False
+
+
 def install() -> None:
     """Patch headings, the usage line and the help option's text; cheap, done at every start.
 
     Help is Typer's plain formatter (`rich_markup_mode=None`): the Rich one imports Markdown
     and syntax highlighting, which alone would make `kehoach --help` 40 % slower.
     """
+    global _installed
+    if _installed:  # in-process callers run many commands: wrap once, not once per run
+        return
     try:
         import typer.core
         from typer._click import core, formatting
     except ImportError:
         return
+    _installed = True
     typer.core._ = _gettext  # type: ignore[attr-defined]
     original_help = core.Command.get_help_option
 

@@ -1,6 +1,7 @@
 """Validation of plain YAML data against the plan schema, with Vietnamese messages.
 
-Pydantic is imported here and only here, when a plan is read without a valid cache entry.
+Pydantic is imported here and only here, when a plan is read without a valid cache entry
+and is not of the plain kind `quickcheck` builds by itself.
 """
 
 from __future__ import annotations
@@ -66,7 +67,14 @@ def _message(error: dict[str, Any]) -> tuple[str, bool]:
 
 
 def validate(data: Any) -> tuple[model.Plan | None, list[tuple[Loc, str, bool]]]:
-    """Validate YAML data; return the plan, or the errors as (location, message, at_key)."""
+    """Validate YAML data; return the plan, or the errors as (location, message, at_key).
+
+    Plain valid data is built without Pydantic (`quickcheck`); anything else goes to it."""
+    from kehoach_cli.plan.quickcheck import quick_plan
+
+    plan = quick_plan(data)
+    if plan is not None:
+        return plan, []
     from pydantic import ValidationError
 
     if not isinstance(data, dict):
