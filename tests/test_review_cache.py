@@ -298,3 +298,26 @@ def test_lines_kept_by_a_table_serve_json_and_the_next_period_is_part_of_the_key
     assert recalls == ["kh160"]
     assert cli("report", *half, "-d", "json").out == expected
     assert recalls == ["kh160", "kh160"]
+
+
+def test_a_review_lists_and_stamps_each_journal_once(
+        workspace: Path, cli: Runner, trusting: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept lines and the digest are keyed by the same stamps: a run that misses
+    lists the journal folder once for both, not once each."""
+    from kehoach_cli.journal import read as journal_read
+
+    rng = random.Random(17)
+    _write_journal(workspace, [_record(rng, n) for n in range(40)])
+    listed: list[str] = []
+    real = journal_read._record_entries
+
+    def spy(loaded: Any) -> Any:
+        listed.append(loaded.key)
+        return real(loaded)
+
+    monkeypatch.setattr(journal_read, "_record_entries", spy)
+    for _ in range(3):  # a full read (writes the digest), one by the digest, one kept
+        listed.clear()
+        cli("report", *QUARTER, "-d", "json")
+        cli("report", "--ky", "quý II/2025", "--ngay", "15/10/2025", "-d", "json")
+        assert listed == ["kh160", "kh160"]

@@ -158,15 +158,17 @@ def _folder_key(loaded: LoadedPlan) -> str:
     return os.path.abspath(sidecar_dir(loaded.path))
 
 
-def load(loaded: LoadedPlan, files: list[os.DirEntry[str]]
+def load(loaded: LoadedPlan, files: list[os.DirEntry[str]], stamps: list[Stamp] | None = None
          ) -> tuple[Held | None, list[Stamp] | None]:
     """The digest of `loaded`'s journal if its record files (`files`) are as digested, else
-    None; and the files' stamps, taken now, for `save` after a full read."""
+    None; and the files' stamps (`stamps` if the caller took them as it listed the files,
+    else taken now), for `save` after a full read."""
     if os.environ.get("KEHOACH_NO_CACHE") or not files:
         # No record file: the full read reads nothing, and a digest of nothing would cost
         # a cache file per plan (creating 1,000 of them: most of a cold `list`).
         return None, None
-    stamps = stamps_of(files)
+    if stamps is None:
+        stamps = stamps_of(files)
     if stamps is None:
         return None, None
     key = _folder_key(loaded)

@@ -163,13 +163,19 @@ def _record_entries(loaded_plan: LoadedPlan) -> list[os.DirEntry[str]]:
 _name = attrgetter("name")
 
 
-def journal_stamps(loaded_plan: LoadedPlan) -> list[Stamp] | None:
-    """The stamps of a plan's record files as they are now (`digest.stamps_of`: what the
-    digest is keyed by), or None when one cannot be looked at; raises KehoachError for a
-    journal folder that cannot be listed."""
+# A journal's record files as listed, and their stamps taken then (`digest.stamps_of`;
+# None when one cannot be looked at): what both the digest and a review's kept lines are
+# keyed by, taken once for both.
+Listing = tuple[list[os.DirEntry[str]], "list[Stamp] | None"]
+
+
+def list_journal(loaded_plan: LoadedPlan) -> Listing:
+    """A plan's record files and their stamps, now; raises KehoachError for a journal
+    folder that cannot be listed."""
     from kehoach_cli.journal.digest import stamps_of
 
-    return stamps_of(_record_entries(loaded_plan))
+    files = _record_entries(loaded_plan)
+    return files, stamps_of(files)
 
 
 def _contents(path: str, out: JournalRead) -> bytes | None:
@@ -369,7 +375,7 @@ def read_states(loaded_plan: LoadedPlan
     return journal.by_task(), journal.problems
 
 
-def read_span(loaded_plan: LoadedPlan, tu: date, end: date
+def read_span(loaded_plan: LoadedPlan, tu: date, end: date, listing: Listing | None = None
               ) -> tuple[dict[str, list[StateNote | Entry]], list[Problem]]:
     """Each task's notes up to `end`, for a review of the span from `tu`, in day order, and
     the journal's damage.
@@ -380,11 +386,12 @@ def read_span(loaded_plan: LoadedPlan, tu: date, end: date
     and which take part in a correction). A quarter's review of a year of notes thus
     decodes and keeps whole a fraction of them. Otherwise (no digest yet, a changed
     journal, or files that disagree with the digest) from a full read, which refreshes it.
+    `listing` is the journal as the caller just listed it (`list_journal`), if it has.
     """
     from kehoach_cli.journal import digest
 
-    entries = _record_entries(loaded_plan)
-    held, stamps = digest.load(loaded_plan, entries)
+    entries, stamps = listing or (_record_entries(loaded_plan), None)
+    held, stamps = digest.load(loaded_plan, entries, stamps)
     if held is not None:
         found = _span_from_digest(loaded_plan, held, entries, tu, end)
         if found is not None:

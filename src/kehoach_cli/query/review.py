@@ -59,6 +59,8 @@ from kehoach_cli.status import Status, Timeliness
 from kehoach_cli.text import fold
 
 if TYPE_CHECKING:
+    from kehoach_cli.journal.digest import Stamp
+    from kehoach_cli.journal.read import Listing
     from kehoach_cli.query.review_cache import StoredPlan
 
 LATEST_NOTES = 2  # how many of the latest notes a task row shows
@@ -342,12 +344,13 @@ class LineMemo(Protocol):
     def start(self, span: Span, end: date) -> None:
         """Serve and keep the lines of a review of `span` counting to `end`."""
 
-    def recall(self, loaded: LoadedPlan) -> StoredPlan | None:
-        """A plan's kept lines, if what they were computed from is unchanged."""
+    def recall(self, loaded: LoadedPlan, stamps: list[Stamp]) -> StoredPlan | None:
+        """A plan's kept lines, if its file and its journal (`stamps`) are unchanged."""
 
-    def keep(self, loaded: LoadedPlan, unplaced: int, lines: Sequence[TaskLine],
-             latest: Sequence[dict[str, date]]) -> None:
-        """Keep a plan's lines just computed from a journal read without damage."""
+    def keep(self, loaded: LoadedPlan, stamps: list[Stamp], unplaced: int,
+             lines: Sequence[TaskLine], latest: Sequence[dict[str, date]]) -> None:
+        """Keep a plan's lines just computed from its journal as stamped before the read,
+        read without damage."""
 
 
 def build_report(
@@ -391,15 +394,21 @@ def build_report(
         focus = narrowed.get(loaded.key)
         if narrowed and focus is None:
             continue
-        if memo is not None and (stored := memo.recall(loaded)) is not None:
-            build.recalled(loaded, stored)
-        elif isinstance(entries, JournalSource):  # whole entries only for the span's notes
+        if isinstance(entries, JournalSource):  # whole entries only for the span's notes
+            # Listed and stamped once: what the kept lines and the digest are keyed by.
+            listing = entries.listing(loaded) if memo is not None else None
+            stamps = listing[1] if listing is not None else None
+            if memo is not None and stamps is not None:
+                stored = memo.recall(loaded, stamps)
+                if stored is not None:
+                    build.recalled(loaded, stored)
+                    continue
             damaged = len(entries.problems)
             first = len(build.lines)
-            by_task, unplaced = entries.span(loaded, span.tu, end)
+            by_task, unplaced = entries.span(loaded, span.tu, end, listing)
             latest = build.grouped(loaded, by_task, unplaced, focus)
-            if memo is not None and len(entries.problems) == damaged:
-                memo.keep(loaded, unplaced, build.lines[first:], latest)
+            if memo is not None and stamps is not None and len(entries.problems) == damaged:
+                memo.keep(loaded, stamps, unplaced, build.lines[first:], latest)
         else:
             build.plan(loaded, source(loaded), focus)
     bodies = build.tally.bodies(plans, span)
@@ -639,14 +648,20 @@ class JournalSource:
         self.problems.extend(str(p) for p in journal.problems)
         return journal.entries
 
-    def span(self, loaded: LoadedPlan, tu: date, end: date
+    def listing(self, loaded: LoadedPlan) -> Listing:
+        """A plan's record files and their stamps, now (`journal.read.list_journal`)."""
+        from kehoach_cli.journal.read import list_journal
+
+        return list_journal(loaded)
+
+    def span(self, loaded: LoadedPlan, tu: date, end: date, listing: Listing | None = None
              ) -> tuple[dict[str, list[History]], int]:
         """A plan's notes up to `end` by task, whole only for those dated from `tu`
-        (`journal.read.read_span`), and how many of those name a task or body the plan no
-        longer has."""
+        (`journal.read.read_span`; `listing` is the journal as just listed, if it was), and
+        how many of those name a task or body the plan no longer has."""
         from kehoach_cli.journal.read import read_span
 
-        by_task, damage = read_span(loaded, tu, end)
+        by_task, damage = read_span(loaded, tu, end, listing)
         self.problems.extend(str(p) for p in damage)
         in_span = [e for notes in by_task.values() for e in _in_span(notes, tu)]
         return by_task, count_unplaced(loaded, in_span)

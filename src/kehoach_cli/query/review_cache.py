@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from kehoach_cli import __version__, cachefiles
-from kehoach_cli.errors import KehoachError
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.query.state import Part, Rule
 from kehoach_cli.status import Status, Timeliness
@@ -157,8 +156,6 @@ class ReviewCache:
     with_json: bool = False
     _key: _SpanKey = (0, 0, 0, 0)
     _packs: dict[str, _Pack] = field(default_factory=dict)
-    # Per plan file missed: its journal's stamps, taken before its journal is read.
-    _stamps: dict[str, list[Stamp] | None] = field(default_factory=dict)
 
     def start(self, span: Span, end: date) -> None:
         """Serve and keep the lines of a review of `span` counting to `end` (the next period
@@ -170,7 +167,6 @@ class ReviewCache:
             self.flush()
             self._key = key
             self._packs.clear()
-            self._stamps.clear()
 
     def _pack(self, folder: str) -> _Pack:
         pack = self._packs.get(folder)
@@ -195,17 +191,11 @@ class ReviewCache:
         held: dict[str, _Entry] = entries
         return held
 
-    def recall(self, loaded: LoadedPlan) -> StoredPlan | None:
-        """The kept lines of `loaded`, if everything they were computed from is unchanged."""
-        from kehoach_cli.journal.read import journal_stamps
-
+    def recall(self, loaded: LoadedPlan, stamps: list[Stamp]) -> StoredPlan | None:
+        """The kept lines of `loaded`, if its file and its journal (`stamps`, as listed now)
+        are as they were when the lines were kept, and the span and code are the same."""
         path = os.fspath(loaded.path)
-        try:
-            stamps = journal_stamps(loaded)
-        except KehoachError:  # the read that follows says what is wrong with the folder
-            stamps = None
-        self._stamps[path] = stamps
-        if loaded.source is None or stamps is None or os.environ.get("KEHOACH_NO_CACHE"):
+        if loaded.source is None or os.environ.get("KEHOACH_NO_CACHE"):
             return None
         entry = self._pack(_folder_of(path)).held.get(os.path.basename(path))
         if entry is None or (entry[0], entry[1]) != loaded.source or entry[2] != stamps:
@@ -218,12 +208,12 @@ class ReviewCache:
             return None
         return stored
 
-    def keep(self, loaded: LoadedPlan, unplaced: int, lines: Sequence[TaskLine],
-             latest: Sequence[dict[str, date]]) -> None:
-        """Keep a plan's lines just computed, read from a journal without damage."""
+    def keep(self, loaded: LoadedPlan, stamps: list[Stamp], unplaced: int,
+             lines: Sequence[TaskLine], latest: Sequence[dict[str, date]]) -> None:
+        """Keep a plan's lines just computed from its journal, read without damage; `stamps`
+        are the journal's, taken before the read."""
         path = os.fspath(loaded.path)
-        stamps = self._stamps.pop(path, None)
-        if (loaded.source is None or stamps is None or os.environ.get("KEHOACH_NO_CACHE")
+        if (loaded.source is None or os.environ.get("KEHOACH_NO_CACHE")
                 or not _settled(stamps)):
             return
         if self.with_json:
