@@ -118,6 +118,16 @@ def test_failed_cache_writes_leave_no_temporary_file(workspace: Path,
     assert not cachefiles.write(folder / "thu.plan", b"x")
 
 
+def test_a_cache_file_written_in_pieces_reads_back_whole(tmp_path: Path) -> None:
+    target = tmp_path / "thu.bao-cao"
+    pieces: list[bytes | memoryview] = [b"\x95", b"", memoryview("mặt trận".encode()),
+                                        b"x" * 70_000]
+    assert cachefiles.write(target, *pieces)
+    assert cachefiles.read(target) == b"".join(pieces)
+    raw = target.read_bytes()  # one checksum over the joined pieces, ahead of them
+    assert raw[:4] == zlib.crc32(b"".join(pieces)).to_bytes(4, "big")
+
+
 def test_a_damaged_cache_file_is_a_miss(workspace: Path) -> None:
     path = _plan_path(workspace)
     load_plan(path)
@@ -153,9 +163,9 @@ def test_a_batch_writes_one_pack_once(workspace: Path, monkeypatch: pytest.Monke
     writes: list[Path] = []
     real_write = cachefiles.write
 
-    def counting(path: Path, data: bytes) -> bool:
+    def counting(path: Path, *chunks: bytes | memoryview) -> bool:
         writes.append(path)
-        return real_write(path, data)
+        return real_write(path, *chunks)
 
     monkeypatch.setattr(cachefiles, "write", counting)
     with plan_cache.batch():

@@ -148,9 +148,11 @@ _OPEN_NEW = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | getattr(os, "O_
 _SERIAL = itertools.count()  # with the process id, names this process's temp files
 
 
-def replace_private(target: Path, data: bytes) -> None:
+def replace_private(target: Path, *chunks: bytes | memoryview) -> None:
     """`write_file(target, ..., overwrite=True, private=True, durable=False)` for bytes
-    already in memory, in the fewest system calls: the plan cache writes a file per plan,
+    already in memory (`chunks`, written one after the other: a cache of tens of megabytes
+    is never copied whole only to be written), in the fewest system calls: the plan cache
+    writes a file per plan,
     1,000 of them on a cold run, where `mkstemp`'s random names, a `BytesIO` and the checks
     that only an overwrite-refusing writer needs cost more than the write itself.
 
@@ -174,7 +176,8 @@ def replace_private(target: Path, data: bytes) -> None:
     try:
         try:
             _hide(temp)
-            write_all(fd, data)
+            for chunk in chunks:
+                write_all(fd, chunk)
         finally:
             os.close(fd)
         os.replace(temp, target)

@@ -86,13 +86,18 @@ def read(path: Path) -> bytes | None:
     return data[4:]
 
 
-def write(path: Path, data: bytes) -> bool:
-    """Put `data` at `path` in one step; False (and nothing left behind) on any failure."""
+def write(path: Path, *chunks: bytes | memoryview) -> bool:
+    """Put the bytes of `chunks`, joined, at `path` in one step; False (and nothing left
+    behind) on any failure."""
     from kehoach_cli.atomic import replace_private
     from kehoach_cli.errors import KehoachError
 
+    crc = 0
+    for chunk in chunks:
+        crc = zlib.crc32(chunk, crc)
     try:
-        replace_private(path, zlib.crc32(data).to_bytes(4, "big") + data)
+        # The checksum as a chunk of its own: `prefix + data` would copy the whole cache.
+        replace_private(path, crc.to_bytes(4, "big"), *chunks)
     except KehoachError:
         return False
     return True

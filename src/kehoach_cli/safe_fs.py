@@ -50,7 +50,7 @@ def refuse_link(path: Path, what: str = "tệp") -> None:
                       "liên kết. Hãy xóa liên kết (có thể do ai đó đưa vào git) rồi thử lại")
 
 
-def write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes | memoryview) -> None:
     """Every byte through `os.write`; a write that makes no progress is a full disk."""
     view = memoryview(data)
     while view:

@@ -494,7 +494,8 @@ class _Build:
                 count=kept.count, reporters=frozenset(kept.reporters), so_lieu=kept.so_lieu,
                 so_lieu_don_vi=kept.shares, state=state,
                 due_next=_due_next(task, state, self.next_span, self.due_memo),
-                not_expected=kept.not_expected, ref=f"{key}:{task.ma}", json=kept.json)
+                not_expected=kept.not_expected, ref=f"{key}:{task.ma}",
+                json=None if kept.json is None else kept.json.decode())
             self.lines.append(line)
             self.tally.count(line, dict(kept.latest), _holders(task, registry), registry)
 

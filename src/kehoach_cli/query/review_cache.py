@@ -54,12 +54,13 @@ if TYPE_CHECKING:
     from kehoach_cli.query.review import TaskLine
 
 # Bumped whenever what an entry holds changes shape or meaning.
-FORMAT = 1
+FORMAT = 2
 
 
 # A note as kept: `Entry`'s fields in order, its time of recording as ISO text, since
-# MessagePack would keep that time in UTC, without the zone it was written in.
-StoredEntry = tuple[str, str, str, date, str, str, str, str, Status | None, str | None,
+# MessagePack would keep that time in UTC, without the zone it was written in; its text as
+# UTF-8 bytes (`_utf8`).
+StoredEntry = tuple[str, str, str, date, str, str, str, bytes, Status | None, str | None,
                     dict[str, int | float], str | None, bool, bool]
 
 
@@ -82,7 +83,7 @@ class StoredLine(msgspec.Struct, array_like=True, gc=False):
     rule: Rule
     not_expected: bool
     latest: list[tuple[str, date]]  # each body's latest note on the task, up to the end
-    json: str | None  # its JSON text (`render.report.line_json`), kept for JSON output
+    json: bytes | None  # its JSON text (`render.report.line_json`) in UTF-8, for JSON output
 
 
 class StoredPlan(msgspec.Struct, array_like=True, gc=False):
@@ -249,13 +250,36 @@ class ReviewCache:
             present = set(os.listdir(folder))
         except OSError:
             present = None
-        data = msgspec.msgpack.encode((
-            FORMAT, _code_version(), folder, self._key,
-            {name: entry for name, entry in entries.items()
-             if encodable(name) and (present is None or name in present)
-             and all(encodable(stamp[0]) for stamp in entry[2])}))
-        cachefiles.write(target, data)
+        kept = [(name, entry) for name, entry in entries.items()
+                if encodable(name) and (present is None or name in present)
+                and all(encodable(stamp[0]) for stamp in entry[2])]
+        cachefiles.write(target, *_pack_chunks(folder, self._key, kept))
         pack.held = entries
+
+
+def _pack_chunks(folder: str, key: _SpanKey, kept: list[tuple[str, _Entry]]
+                 ) -> list[bytes | memoryview]:
+    """The MessagePack of `(FORMAT, code version, folder, key, dict(kept))` as pieces: each
+    plan's lines, already encoded, are written as they are, where encoding the whole would
+    copy them all (tens of megabytes at the run's peak, with the copy that adds the
+    checksum)."""
+    encode = msgspec.msgpack.encode
+    chunks: list[bytes | memoryview] = [
+        b"\x95", encode(FORMAT), encode(_code_version()), encode(folder), encode(key),
+        _map_head(len(kept))]
+    for name, (size, crc, stamps, lines) in kept:
+        chunks += [encode(name), b"\x94", encode(size), encode(crc), encode(stamps),
+                   memoryview(lines)]
+    return chunks
+
+
+def _map_head(count: int) -> bytes:
+    """A MessagePack map's header for `count` pairs."""
+    if count < 16:
+        return bytes([0x80 | count])
+    if count < 1 << 16:
+        return b"\xde" + count.to_bytes(2, "big")
+    return b"\xdf" + count.to_bytes(4, "big")
 
 
 def _settled(stamps: list[Stamp]) -> bool:
@@ -267,9 +291,17 @@ def _settled(stamps: list[Stamp]) -> bool:
     return all(now - max(mtime, ctime) >= RACY_NS for _, _, mtime, ctime, _ in stamps)
 
 
+def _utf8(text: str) -> bytes:
+    """`text` in UTF-8, for the long texts kept (a note's, a line's JSON). Encoded here, not by
+    msgspec: CPython keeps the UTF-8 form that C code asks a string for with the string, as
+    long as it lives, and the lines' strings live to the end of the run (1,000,000 notes:
+    some 30 MB more at the peak)."""
+    return text.encode()
+
+
 def _stored_entry(e: Entry) -> StoredEntry:
     return (e.id, e.ke_hoach, e.ma, e.ngay, e.don_vi, e.nguoi_ghi, e.ghi_luc.isoformat(),
-            e.noi_dung, e.trang_thai, e.minh_chung, e.so_lieu, e.sua_cho, e.huy,
+            _utf8(e.noi_dung), e.trang_thai, e.minh_chung, e.so_lieu, e.sua_cho, e.huy,
             e.ca_nhiem_vu)
 
 
@@ -284,13 +316,13 @@ def _stored(line: TaskLine, latest: dict[str, date]) -> StoredLine:
         line.count, sorted(line.reporters), line.so_lieu, line.so_lieu_don_vi, state.status,
         state.timeliness, state.han, state.hoan_thanh_ngay, by_body,
         len(parts) if shared else list(parts), state.rule, line.not_expected, list(latest.items()),
-        line.json)
+        None if line.json is None else _utf8(line.json))
 
 
 def entries_of(stored: StoredLine) -> list[Entry]:
     """The latest notes a kept line holds."""
     return [Entry(id_, ke_hoach, ma, ngay, don_vi, nguoi_ghi, datetime.fromisoformat(ghi_luc),
-                  noi_dung, trang_thai, minh_chung, so_lieu, sua_cho, huy, ca_nhiem_vu)
+                  noi_dung.decode(), trang_thai, minh_chung, so_lieu, sua_cho, huy, ca_nhiem_vu)
             for (id_, ke_hoach, ma, ngay, don_vi, nguoi_ghi, ghi_luc, noi_dung, trang_thai,
                  minh_chung, so_lieu, sua_cho, huy, ca_nhiem_vu) in stored.entries]
 
