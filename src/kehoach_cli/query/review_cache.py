@@ -264,6 +264,8 @@ def _pack_chunks(folder: str, key: _SpanKey, kept: list[tuple[str, _Entry]]
     copy them all (tens of megabytes at the run's peak, with the copy that adds the
     checksum)."""
     encode = msgspec.msgpack.encode
+    # 0x95, 0x94: MessagePack's headers of arrays of 5 and 4 items (how msgspec writes the
+    # pack's tuple and each entry's); the test holds the pieces to msgspec's own bytes.
     chunks: list[bytes | memoryview] = [
         b"\x95", encode(FORMAT), encode(_code_version()), encode(folder), encode(key),
         _map_head(len(kept))]
