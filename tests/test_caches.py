@@ -320,4 +320,4 @@ def test_a_folder_named_in_bytes_that_are_not_utf8_is_read_uncached(
         result = cli(*args)
         assert result.code == 0, (args, result.err)
     assert "đang thực hiện" in cli("list", "--don-vi", "MTTQ").out
-    assert not [p for p in cache.iterdir() if p.suffix in {".pack", ".nhat-ky"}]
+    assert not [p for p in cache.iterdir() if p.suffix in {".pack", ".tom-tat"}]

@@ -21,7 +21,7 @@ from tests.conftest import Runner
 
 def _digests() -> list[Path]:
     folder = cache_dir()
-    return sorted(folder.glob("*.nhat-ky")) if folder.is_dir() else []
+    return sorted(folder.glob(f"*{digest.PACK_SUFFIX}")) if folder.is_dir() else []
 
 
 def _listed(cli: Runner, *args: str) -> dict[str, str]:
@@ -207,12 +207,24 @@ def test_a_digest_for_other_stamps_is_not_believed(workspace: Path, cli: Runner,
     [target] = _digests()
     import msgspec
 
-    held = msgspec.msgpack.decode(target.read_bytes()[4:])
-    held[2] = [[name, size + 1, *rest] for name, size, *rest in held[2]]
-    done = msgspec.msgpack.encode([["2025-01-01", "MTTQ", "hoan_thanh", False]])
-    held[3] = {"3.2": msgspec.Raw(done)}
-    data = msgspec.msgpack.encode(held)
-    target.write_bytes(zlib.crc32(data).to_bytes(4, "big") + data)
+    from kehoach_cli import cachepack
+    from kehoach_cli.plan.loader import load_plan
+
+    _, owner, name = digest._locate(load_plan(workspace / "plans" / "kh160.yaml"))
+    pack = cachepack.Pack.open(target, digest.FORMAT, owner)
+    assert pack is not None
+    with pack:
+        blob = pack.get(name)
+    assert blob is not None
+    held = msgspec.msgpack.decode(blob)
+    # The digest's own note on 3.2, turned into "completed" for the whole task.
+    held[4]["3.2"] = [[day, body, "hoan_thanh", True] for day, body, *_ in held[4]["3.2"]]
+    # Under the files' own stamps it is believed (so the pack written here is read)...
+    assert cachepack.write(target, digest.FORMAT, owner, {name: msgspec.msgpack.encode(held)})
+    assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "hoan_thanh"
+    # ... under stamps the files do not have, it is not.
+    held[2] = [[file, size + 1, *rest] for file, size, *rest in held[2]]
+    assert cachepack.write(target, digest.FORMAT, owner, {name: msgspec.msgpack.encode(held)})
     assert _listed(cli, "--don-vi", "MTTQ")["3.2"] == "dang_thuc_hien"
 
 

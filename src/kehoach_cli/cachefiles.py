@@ -24,7 +24,7 @@ from pathlib import Path
 _WARNED: set[str] = set()
 
 
-def _trusted(info: os.stat_result) -> bool:
+def trusted(info: os.stat_result) -> bool:
     """Owned by this user and writable by nobody else (POSIX; Windows folders under
     LOCALAPPDATA are per-user already and have no such bits)."""
     getuid = getattr(os, "getuid", None)
@@ -51,7 +51,7 @@ def usable_folder(folder: Path, *, create: bool) -> bool:
         return False
     if not stat.S_ISDIR(info.st_mode):
         return False
-    if not _trusted(info):
+    if not trusted(info):
         if str(folder) not in _WARNED:
             _WARNED.add(str(folder))
             print(f"Cảnh báo: không dùng bộ đệm {folder}: thư mục thuộc người khác hoặc người "
@@ -71,7 +71,7 @@ def read(path: Path) -> bytes | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or not _trusted(info):
+        if not stat.S_ISREG(info.st_mode) or not trusted(info):
             return None
         chunks = []
         while chunk := os.read(fd, max(info.st_size, 1 << 16)):

@@ -21,11 +21,18 @@ close the gaps a stamp leaves:
 - a journal with damaged lines is never digested: its messages (file, line, what is wrong)
   come from a full read, every time.
 The stamps are taken before the read: a file that grows between the two is seen as changed
-next time. `show`, `nhat-ky` and `report` read journals in full, never the digest.
+next time. `show` and `nhat-ky` read journals in full, never the digest; `report` reads the
+span's record files and the digest for the notes before it (`read.read_span`).
+
+Where it is kept: the digests of the journals of one folder of plans share one pack
+(`cachepack`: an index, then each journal's digest, read only when asked for), so 1,000
+plans cost one cache file to open, and a cold run one to write, not 1,000 (creating them
+was half a second of a cold report). The reads and writes of a command go through one
+`batch()`; a digest saved outside one is written at once.
 
 The digest is data only (MessagePack, decoded into fixed types: a planted file cannot run
-code), private to the user (`cachefiles`), and a miss, a damaged or foreign file only costs a
-full read. KEHOACH_NO_CACHE=1 turns it off.
+code), private to the user (`cachefiles`), and a miss, a damaged or foreign pack only costs
+a full read. KEHOACH_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -34,24 +41,27 @@ import os
 import time
 import zlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, overload
 
 import msgspec
 
-from kehoach_cli import cachefiles
+from kehoach_cli import cachepack
 from kehoach_cli.status import Status
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from kehoach_cli.journal.read import JournalRead
     from kehoach_cli.plan.loader import LoadedPlan
 
 # Bumped whenever what the digest holds changes shape or meaning.
-FORMAT = 2
+FORMAT = 3
+# The digests of a folder's journals are kept in one pack (`cachepack`) named after it.
+PACK_SUFFIX = ".tom-tat"
 # A file changed this recently, when the digest would be written, may change again within
 # the same clock tick without its stamp showing it (FAT's tick is 2 s): not digested.
 RACY_NS = 3_000_000_000
@@ -73,7 +83,7 @@ class Held(msgspec.Struct, array_like=True):
     """A plan's digest as stored."""
 
     format: int
-    owner: str  # the journal folder, absolute: a name collision is only a miss
+    owner: str  # the journal folder, absolute: a misplaced digest is only a miss
     stamps: list[Stamp]
     # Per record file (as `stamps`): the first and last day (ordinals) of its records, and
     # whether one of them corrects or retracts a note, or is a note corrected or retracted:
@@ -145,17 +155,77 @@ def stamps_of(files: list[os.DirEntry[str]]) -> list[Stamp] | None:
     return out
 
 
-def _entry(folder: str) -> Path:
+def _locate(loaded: LoadedPlan) -> tuple[Path, str, str]:
+    """The pack holding the digest of `loaded`'s journal, the folder it is for (the
+    journal folder's, absolute) and the journal folder's name in it."""
     from kehoach_cli.plan.cache import cache_dir
 
-    data = os.fsencode(folder)  # as the plan cache: a folder name need not be UTF-8
-    return cache_dir() / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.nhat-ky"
+    return _located(os.fspath(loaded.path), os.getcwd(), cache_dir())
 
 
-def _folder_key(loaded: LoadedPlan) -> str:
+@lru_cache(maxsize=8192)
+def _located(plan_path: str, _cwd: str, cache_folder: Path) -> tuple[Path, str, str]:
+    # Worked out once per plan, working folder and cache folder: 1,000 plans asked it at
+    # 50 µs each (paths, checksums, the cache folder's environment variables).
     from kehoach_cli.journal.store import sidecar_dir
 
-    return os.path.abspath(sidecar_dir(loaded.path))
+    folder, name = os.path.split(os.path.abspath(sidecar_dir(Path(plan_path))))
+    data = os.fsencode(folder)  # as the plan cache: a folder name need not be UTF-8
+    return (cache_folder / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{PACK_SUFFIX}",
+            folder, name)
+
+
+@dataclass
+class _Open:
+    """A pack as a `batch()` uses it: opened once, and the digests to add when it ends."""
+
+    pack: cachepack.Pack | None
+    pending: dict[str, bytes] = field(default_factory=dict)
+
+
+_OPEN: dict[tuple[Path, str], _Open] = {}
+_depth = 0  # how many `batch()` blocks are open
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Read each pack once for the block, and write the digests saved meanwhile in one
+    step per pack when it ends (also when it raises: they are still true)."""
+    global _depth
+    _depth += 1
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if not _depth:
+            opened = list(_OPEN.items())
+            _OPEN.clear()
+            for (target, folder), item in opened:
+                if item.pack is not None:
+                    item.pack.close()  # before writing: Windows replaces no open file
+                if item.pending:
+                    _write(target, folder, item.pending)
+
+
+def _opened(target: Path, folder: str) -> _Open:
+    found = _OPEN.get((target, folder))
+    if found is None:
+        found = _OPEN[(target, folder)] = _Open(cachepack.Pack.open(target, FORMAT, folder))
+    return found
+
+
+def _blob(target: Path, folder: str, name: str) -> bytes | None:
+    if _depth:
+        item = _opened(target, folder)
+        found = item.pending.get(name)
+        if found is None and item.pack is not None:
+            found = item.pack.get(name)
+        return found
+    pack = cachepack.Pack.open(target, FORMAT, folder)
+    if pack is None:
+        return None
+    with pack:
+        return pack.get(name)
 
 
 def load(loaded: LoadedPlan, files: list[os.DirEntry[str]], stamps: list[Stamp] | None = None
@@ -164,47 +234,42 @@ def load(loaded: LoadedPlan, files: list[os.DirEntry[str]], stamps: list[Stamp] 
     None; and the files' stamps (`stamps` if the caller took them as it listed the files,
     else taken now), for `save` after a full read."""
     if os.environ.get("KEHOACH_NO_CACHE") or not files:
-        # No record file: the full read reads nothing, and a digest of nothing would cost
-        # a cache file per plan (creating 1,000 of them: most of a cold `list`).
+        # No record file: the full read reads nothing, and a digest of nothing would only
+        # grow the pack.
         return None, None
     if stamps is None:
         stamps = stamps_of(files)
     if stamps is None:
-        return None, None
-    key = _folder_key(loaded)
-    target = _entry(key)
-    if not cachefiles.usable_folder(target.parent, create=False):
         return None, stamps
-    data = cachefiles.read(target)
+    target, folder, name = _locate(loaded)
+    data = _blob(target, folder, name)
     if data is None:
         return None, stamps
     try:
         held = _held_decoder().decode(data)
     except msgspec.DecodeError:
         return None, stamps
-    if (held.format != FORMAT or held.owner != key or held.stamps != stamps
-            or len(held.files) != len(stamps)):
+    if (held.format != FORMAT or held.owner != os.path.join(folder, name)
+            or held.stamps != stamps or len(held.files) != len(stamps)):
         return None, stamps
     return held, stamps
 
 
 def save(loaded: LoadedPlan, stamps: list[Stamp] | None, journal: JournalRead) -> None:
-    """Keep the digest of a journal just read in full under the stamps taken before reading;
-    nothing is kept for a damaged journal, or one a file of which changed too recently to
-    trust its stamp."""
+    """Keep the digest of a journal just read in full under the stamps taken before reading
+    (at the end of the `batch()` under way, else at once); nothing is kept for a damaged
+    journal, or one a file of which changed too recently to trust its stamp."""
     if stamps is None or journal.problems or os.environ.get("KEHOACH_NO_CACHE"):
         return
     now = time.time_ns()
     if any(now - max(mtime, ctime) < RACY_NS for _, _, mtime, ctime, _ in stamps):
         return
-    key = _folder_key(loaded)
-    target = _entry(key)
+    target, folder, name = _locate(loaded)
     from kehoach_cli.plan.cache import encodable
 
     # A folder or file named in bytes that are not UTF-8 gets no digest: read in full.
-    if not (encodable(key) and all(encodable(name) for name, *_ in stamps)):
-        return
-    if not cachefiles.usable_folder(target.parent, create=True):
+    if not (encodable(folder) and encodable(name)
+            and all(encodable(file) for file, *_ in stamps)):
         return
     encode = msgspec.msgpack.Encoder().encode
     # Each note as the tuple of StateNote's fields, made in C: an array-like Struct encodes
@@ -212,8 +277,31 @@ def save(loaded: LoadedPlan, stamps: list[Stamp] | None, journal: JournalRead) -
     # tenth of a second of a cold report (the tests hold the two to the same bytes).
     tasks = {task_id: msgspec.Raw(encode(list(map(_state_fields, notes))))
              for task_id, notes in journal.by_task().items()}
-    data = encode(Held(FORMAT, key, stamps, _file_days(stamps, journal), tasks))
-    cachefiles.write(target, data)
+    data = encode(Held(FORMAT, os.path.join(folder, name), stamps, _file_days(stamps, journal),
+                       tasks))
+    if _depth:
+        _opened(target, folder).pending[name] = data
+    else:
+        _write(target, folder, {name: data})
+
+
+def _write(target: Path, folder: str, pending: dict[str, bytes]) -> None:
+    """Replace the pack with what it holds now (another run may have written it meanwhile)
+    and `pending` on top, less the digests of journal folders no longer there."""
+    current = cachepack.Pack.open(target, FORMAT, folder)
+    try:
+        present: set[str] | None = set(os.listdir(folder))
+    except OSError:
+        present = None
+    if current is None:
+        blobs: dict[str, bytes] = {}
+    else:
+        with current:
+            blobs = cachepack.blobs_of(current, [
+                name for name in current.names()
+                if name not in pending and (present is None or name in present)])
+    blobs.update(pending)
+    cachepack.write(target, FORMAT, folder, blobs)
 
 
 def _file_days(stamps: list[Stamp], journal: JournalRead) -> list[tuple[int, int, bool]]:

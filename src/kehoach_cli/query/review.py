@@ -375,6 +375,8 @@ def build_report(
     `memo` serves and keeps each plan's lines of a review read from a `JournalSource`,
     neither narrowed nor quoting every note; a plan whose journal had damage is not kept.
     """
+    from kehoach_cli.journal import digest
+
     end = min(span.den, as_of)
     narrowed = {r.plan.key: r.body for r in resolve_in_plans(plans, don_vi)} if don_vi else {}
     if callable(entries):
@@ -390,27 +392,28 @@ def build_report(
         memo = None
     if memo is not None:
         memo.start(span, end)
-    for loaded in plans:
-        focus = narrowed.get(loaded.key)
-        if narrowed and focus is None:
-            continue
-        if isinstance(entries, JournalSource):  # whole entries only for the span's notes
-            # Listed and stamped once: what the kept lines and the digest are keyed by.
-            listing = entries.listing(loaded) if memo is not None else None
-            stamps = listing[1] if listing is not None else None
-            if memo is not None and stamps is not None:
-                stored = memo.recall(loaded, stamps)
-                if stored is not None:
-                    build.recalled(loaded, stored)
-                    continue
-            damaged = len(entries.problems)
-            first = len(build.lines)
-            by_task, unplaced = entries.span(loaded, span.tu, end, listing)
-            latest = build.grouped(loaded, by_task, unplaced, focus)
-            if memo is not None and stamps is not None and len(entries.problems) == damaged:
-                memo.keep(loaded, stamps, unplaced, build.lines[first:], latest)
-        else:
-            build.plan(loaded, source(loaded), focus)
+    with digest.batch():  # one read of the journals' digest pack, one write
+        for loaded in plans:
+            focus = narrowed.get(loaded.key)
+            if narrowed and focus is None:
+                continue
+            if isinstance(entries, JournalSource):  # whole entries only for the span's notes
+                # Listed and stamped once: what the kept lines and the digest are keyed by.
+                listing = entries.listing(loaded) if memo is not None else None
+                stamps = listing[1] if listing is not None else None
+                if memo is not None and stamps is not None:
+                    stored = memo.recall(loaded, stamps)
+                    if stored is not None:
+                        build.recalled(loaded, stored)
+                        continue
+                damaged = len(entries.problems)
+                first = len(build.lines)
+                by_task, unplaced = entries.span(loaded, span.tu, end, listing)
+                latest = build.grouped(loaded, by_task, unplaced, focus)
+                if memo is not None and stamps is not None and len(entries.problems) == damaged:
+                    memo.keep(loaded, stamps, unplaced, build.lines[first:], latest)
+            else:
+                build.plan(loaded, source(loaded), focus)
     bodies = build.tally.bodies(plans, span)
     focus_body = next(iter(narrowed.values()), None)
     return Report(span, as_of, span.next(), list(plans), build.lines, bodies, focus_body,
