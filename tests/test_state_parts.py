@@ -158,3 +158,53 @@ def test_fast_constructors_set_every_field_in_place() -> None:
     values = {f.name: f"giá trị {f.name}" for f in fields(TaskLine)}
     line = TaskLine(**cast(Any, values))
     assert {f.name: getattr(line, f.name) for f in fields(TaskLine)} == values
+
+
+# --------------------------------------------------------------------------- list's shortcut
+
+from datetime import date, timedelta  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kehoach_cli.journal.digest import StateNote  # noqa: E402
+from kehoach_cli.plan.bodies import Registry  # noqa: E402
+from kehoach_cli.plan.model import Body, Task  # noqa: E402
+from kehoach_cli.plan.timeframe import parse_timeframe  # noqa: E402
+from kehoach_cli.query.state import assess, status_at  # noqa: E402
+from kehoach_cli.status import Status  # noqa: E402
+
+# A registry with a group of two (one of them a group itself) beside single bodies; codes
+# a task may name that the registry lacks, and the directing body, take part too.
+_REGISTRY = Registry([
+    Body("ĐU", "Đảng ủy"), Body("MTTQ", "Mặt trận"), Body("UBND", "Ủy ban"),
+    Body("CT-XH", "các tổ chức", thanh_vien=["ĐTN", "HỘI"]),
+    Body("HỘI", "các hội", thanh_vien=["HLHPN", "HND"]),
+    Body("ĐTN", "Đoàn"), Body("HLHPN", "Phụ nữ"), Body("HND", "Nông dân")])
+_CODES = ["MTTQ", "UBND", "CT-XH", "HỘI", "ĐTN", "HLHPN", "HND", "LẠ"]
+_TIMEFRAMES = ["Thường xuyên", "Quý I/2025", "Trước ngày 30/6/2025", "Hằng quý", "Hằng tháng",
+               "Từ tháng 3 đến tháng 5/2025", None]
+_START = date(2025, 1, 1)
+_days = st.integers(0, 400).map(lambda n: _START + timedelta(days=n))
+_statuses = st.sampled_from([None, *Status, Status.HOAN_THANH, Status.HOAN_THANH])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CODES), max_size=3), st.lists(st.sampled_from(_CODES), max_size=2),
+       st.lists(st.sampled_from(_CODES), max_size=2), st.sampled_from(_TIMEFRAMES), st.data(),
+       _days)
+def test_lists_status_is_the_assessed_status(
+        doing: list[str], lead: list[str], helping: list[str], timeframe: str | None,
+        data: st.DataObject, at: date) -> None:
+    """`status_at` (what `list` asks, 20,000 times) is `assess(...).status`, whatever the
+    assignment, groups, timeframe and notes."""
+    task = Task(ma="1", noi_dung="x", chi_dao=["ĐU"], tham_muu_thuc_hien=doing, chu_tri=lead,
+                phoi_hop=helping,
+                thoi_gian=parse_timeframe(timeframe) if timeframe else None)
+    # Mostly the task's own bodies (and their members), so parts do get completed.
+    speakers = st.sampled_from([*doing, *lead, *helping, *lead, "ĐTN", "HLHPN", "ĐU", "LẠ"])
+    notes = data.draw(st.lists(st.tuples(_days, speakers, _statuses, st.booleans()),
+                               max_size=12))
+    history = [StateNote(day, body, status, whole)
+               for day, body, status, whole in sorted(notes, key=lambda n: n[0])]
+    assert status_at(task, _REGISTRY, history, at) == assess(task, _REGISTRY, history, at).status

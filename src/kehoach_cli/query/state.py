@@ -331,10 +331,9 @@ def _latest_status(notes: Sequence[Note]) -> tuple[Status, date | None]:
 _DONE, _DOING, _NOT_BEGUN = Status.HOAN_THANH, Status.DANG_THUC_HIEN, Status.CHUA_THUC_HIEN
 
 
-def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) -> TaskState:
-    """The state of `task` at `at`. `history` holds its notes in order of the day the work
-    happened (then of recording), retracted ones already left out; notes after `at` are
-    ignored."""
+def _window(task: Task, history: Sequence[Note], at: date) -> tuple[Sequence[Note], date | None]:
+    """The notes of `history` that count at `at` (none after it; for a recurring task, only
+    those of the occurrence holding it) and the deadline that applies then."""
     timeframe = task.thoi_gian
     relevant: Sequence[Note] = history
     if history and history[-1].ngay > at:  # in day order: only then are some notes later
@@ -347,6 +346,77 @@ def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) ->
             deadline = current.den
             if relevant and relevant[0].ngay < current.tu:  # in day order: else all count
                 relevant = [e for e in relevant if e.ngay >= current.tu]
+    return relevant, deadline
+
+
+_Leaves = tuple[list["Status | None"], list["date | None"], list[int], list[bool], bool]
+
+
+def _leaf_notes(shape: _Shape, relevant: Sequence[Note]) -> _Leaves:
+    """Each leaf's part as its notes come in, oldest first, by leaf number: its latest
+    status, the day that status turned "completed" (the start of the latest unbroken run
+    of completing notes), its count of notes, and whether that latest status came from a
+    whole-task note; and whether a body holding no part (the directing body) showed work.
+    Plain lists: a review runs this for 20,000 tasks."""
+    size = len(shape.leaves)
+    statuses: list[Status | None] = [None] * size
+    done: list[date | None] = [None] * size
+    counts = [0] * size
+    whole = [False] * size
+    speaks_at = shape.speaks_at
+    every_leaf = shape.every_leaf
+    other = False
+    for entry in relevant:
+        if entry.ca_nhiem_vu:
+            leaves = every_leaf
+        else:
+            found = speaks_at.get(entry.don_vi)
+            if found is None:
+                other = other or entry.trang_thai is not _NOT_BEGUN
+                continue
+            leaves = found
+        reported = entry.trang_thai
+        if reported is None:  # most notes: counted, the status stands
+            for i in leaves:
+                counts[i] += 1
+            continue
+        day = entry.ngay
+        by_whole = entry.ca_nhiem_vu
+        for i in leaves:
+            counts[i] += 1
+            if reported is _DONE:
+                if statuses[i] is not _DONE:
+                    done[i] = day
+            else:
+                done[i] = None
+            statuses[i] = reported
+            whole[i] = by_whole
+    return statuses, done, counts, whole, other
+
+
+def status_at(task: Task, registry: Registry, history: Sequence[Note], at: date) -> Status:
+    """`assess(task, registry, history, at).status`, without the parts and the deadline
+    (`list` shows only the status, of up to 20,000 tasks): the same rule, by leaf."""
+    relevant, _ = _window(task, history, at)
+    shape = _shape(task, registry)
+    if not shape.leaves:
+        return _latest_status(relevant)[0]
+    statuses, _, counts, _, other = _leaf_notes(shape, relevant)
+    # The deciding parts are complete when every leaf under them is (a group's part when
+    # every member's is); a part shows work when one of its leaves does.
+    if all(statuses[i] is _DONE for i in shape.deciding_leaves):
+        return _DONE
+    if other or any(status is not _NOT_BEGUN if status is not None else count
+                    for status, count in zip(statuses, counts, strict=True)):
+        return _DOING
+    return _NOT_BEGUN
+
+
+def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) -> TaskState:
+    """The state of `task` at `at`. `history` holds its notes in order of the day the work
+    happened (then of recording), retracted ones already left out; notes after `at` are
+    ignored."""
+    relevant, deadline = _window(task, history, at)
     shape = _shape(task, registry)
     parts: tuple[Part, ...] = ()
     by_body: dict[str, Part] = {}
@@ -354,43 +424,7 @@ def assess(task: Task, registry: Registry, history: Sequence[Note], at: date) ->
         status, done_on = _latest_status(relevant)
         rule = Rule.KHONG_DON_VI
     else:
-        # Each leaf's part as its notes come in, oldest first, by leaf number: its latest
-        # status, the day that status turned "completed" (the start of the latest unbroken
-        # run of completing notes), its count of notes, and whether that latest status came
-        # from a whole-task note. Plain lists: a review runs this for 20,000 tasks.
-        size = len(shape.leaves)
-        statuses: list[Status | None] = [None] * size
-        done: list[date | None] = [None] * size
-        counts = [0] * size
-        whole = [False] * size
-        speaks_at = shape.speaks_at
-        every_leaf = shape.every_leaf
-        other = False  # work shown by a body holding no part (the directing body)
-        for entry in relevant:
-            if entry.ca_nhiem_vu:
-                leaves = every_leaf
-            else:
-                found = speaks_at.get(entry.don_vi)
-                if found is None:
-                    other = other or entry.trang_thai is not _NOT_BEGUN
-                    continue
-                leaves = found
-            reported = entry.trang_thai
-            if reported is None:  # most notes: counted, the status stands
-                for i in leaves:
-                    counts[i] += 1
-                continue
-            day = entry.ngay
-            by_whole = entry.ca_nhiem_vu
-            for i in leaves:
-                counts[i] += 1
-                if reported is _DONE:
-                    if statuses[i] is not _DONE:
-                        done[i] = day
-                else:
-                    done[i] = None
-                statuses[i] = reported
-                whole[i] = by_whole
+        statuses, done, counts, whole, other = _leaf_notes(shape, relevant)
         made: list[Part] = []
         for code, role, numbers, members, via in shape.plan:
             if len(numbers) == 1:  # most parts: one leaf, its own status

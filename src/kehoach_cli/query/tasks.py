@@ -190,8 +190,9 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
     status is the task's own (`assess`), as `report` gives it; `show` explains it part by
     part.
     """
+    from kehoach_cli.journal import digest
     from kehoach_cli.journal.read import read_states
-    from kehoach_cli.query.state import assess  # only once there are notes to weigh
+    from kehoach_cli.query.state import status_at  # only once there are notes to weigh
 
     resolved: list[Resolved] = []
     for text in flt.bodies:
@@ -207,35 +208,36 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
             codes.append(item.body.ma)
     rows: list[TaskRow] = []
     problems: list[Problem] = []
-    for loaded in workspace.plans:
-        if flt.bodies and loaded.key not in wanted:
-            continue
-        registry = registry_of(loaded)
-        codes = wanted.get(loaded.key, [])
-        # Each body's groups once per plan, not once per task (10,000 tasks in a big plan).
-        holders = [(code, registry.groups_of(code)) for code in codes]
-        # Each task's notes in order of day, then of recording; from the journal digest
-        # when the journal has not changed since it was last read in full.
-        by_task, damage = read_states(loaded)
-        problems.extend(damage)
-        for section, task in loaded.plan.tasks():
-            if flt.sections and not _section_matches(section, flt.sections):
+    with digest.batch():  # one read of the journals' digest pack, one write
+        for loaded in workspace.plans:
+            if flt.bodies and loaded.key not in wanted:
                 continue
-            if flt.kinds and (task.thoi_gian is None or task.thoi_gian.loai not in flt.kinds):
-                continue
-            found = _assignments(task, holders, registry) if codes else _all_assignments(task)
-            if flt.roles:
-                found = [a for a in found if a.role in flt.roles]
-            # Without --don-vi or --vai-tro every task is kept, even one no body holds yet.
-            if not found and (codes or flt.roles):
-                continue
-            history = by_task.get(task.ma)
-            # No note: "chưa thực hiện", as `assess` says (not worth assessing 20,000 times).
-            status = (assess(task, registry, history, today).status if history
-                      else Status.CHUA_THUC_HIEN)
-            if flt.statuses and status not in flt.statuses:
-                continue
-            rows.append(TaskRow(TaskRef(loaded, section, task), found, status, bool(history)))
+            registry = registry_of(loaded)
+            codes = wanted.get(loaded.key, [])
+            # Each body's groups once per plan, not once per task (10,000 tasks in a big plan).
+            holders = [(code, registry.groups_of(code)) for code in codes]
+            # Each task's notes in order of day, then of recording; from the journal digest
+            # when the journal has not changed since it was last read in full.
+            by_task, damage = read_states(loaded)
+            problems.extend(damage)
+            for section, task in loaded.plan.tasks():
+                if flt.sections and not _section_matches(section, flt.sections):
+                    continue
+                if flt.kinds and (task.thoi_gian is None or task.thoi_gian.loai not in flt.kinds):
+                    continue
+                found = _assignments(task, holders, registry) if codes else _all_assignments(task)
+                if flt.roles:
+                    found = [a for a in found if a.role in flt.roles]
+                # Without --don-vi or --vai-tro every task is kept, even one no body holds yet.
+                if not found and (codes or flt.roles):
+                    continue
+                history = by_task.get(task.ma)
+                # No note: "chưa thực hiện", as `assess` says (not worth assessing 20,000 times).
+                status = (status_at(task, registry, history, today) if history
+                          else Status.CHUA_THUC_HIEN)
+                if flt.statuses and status not in flt.statuses:
+                    continue
+                rows.append(TaskRow(TaskRef(loaded, section, task), found, status, bool(history)))
     return TaskList(rows, resolved, len(workspace.plans), problems)
 
 
