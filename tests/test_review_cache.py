@@ -321,21 +321,3 @@ def test_a_review_lists_and_stamps_each_journal_once(
         cli("report", *QUARTER, "-d", "json")
         cli("report", "--ky", "quý II/2025", "--ngay", "15/10/2025", "-d", "json")
         assert listed == ["kh160", "kh160"]
-
-
-@pytest.mark.parametrize("count", [0, 1, 15, 16, 300, 65535, 65536])
-def test_a_pack_written_in_pieces_is_the_pack_encoded_whole(count: int) -> None:
-    # The pieces skip re-encoding each plan's lines; what they join to must be exactly what
-    # msgspec writes for the same value, at every size of the map's header.
-    import msgspec
-
-    from kehoach_cli.query import review_cache
-
-    stamps = [("2025-07.jsonl", 120, 1_700_000_000_000_000_000, 1_700_000_000_000_000_001, 7)]
-    kept = [(f"kh-{i}.yaml", (1000 + i, 4_000_000_000 - i, stamps if i % 2 else [],
-                              msgspec.Raw(msgspec.msgpack.encode([i, "Mặt trận", None]))))
-            for i in range(count)]
-    key = (739_000, 739_090, 739_100, 739_190)
-    joined = b"".join(review_cache._pack_chunks("/kế hoạch", key, kept))
-    assert joined == msgspec.msgpack.encode(
-        (FORMAT, review_cache._code_version(), "/kế hoạch", key, dict(kept)))

@@ -21,9 +21,10 @@ A journal with damaged lines is never kept (its messages come from a read, every
 nor is a review narrowed to one body or one that quotes every note (the Word draft and the
 workbook): those read their notes as before.
 
-Stored like the plan cache: one pack per plans folder, MessagePack decoded into fixed
-types (a planted file cannot run code), CRC-checked, private to the user (`cachefiles`),
-written once per run in one atomic step; a damaged, foreign or stale pack is only a miss.
+Stored like the journal digest: one indexed pack per plans folder (`cachepack`: each plan's
+entry read only when recalled, then dropped), MessagePack decoded into fixed types (a
+planted file cannot run code), CRC-checked, private to the user, written once per run in
+one atomic step; a damaged, foreign or stale pack or entry is only a miss.
 A pack holds one span: a review of another span replaces it. KEHOACH_NO_CACHE=1 turns it
 off.
 """
@@ -38,11 +39,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from kehoach_cli import __version__, cachefiles
+from kehoach_cli import __version__, cachepack
 from kehoach_cli.journal.entry import Entry
 from kehoach_cli.query.state import Part, Rule
 from kehoach_cli.status import Status, Timeliness
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from kehoach_cli.query.review import TaskLine
 
 # Bumped whenever what an entry holds changes shape or meaning.
-FORMAT = 2
+FORMAT = 3
 
 
 # A note as kept: `Entry`'s fields in order, its time of recording as ISO text, since
@@ -95,15 +96,13 @@ class StoredPlan(msgspec.Struct, array_like=True, gc=False):
 
 
 # An entry: the plan file's size and CRC-32, its journal's stamps, the StoredPlan encoded.
-_Entry = tuple[int, int, list["Stamp"], Any]
+_Entry = tuple[int, int, list["Stamp"], msgspec.Raw]
 
 
 @cache
-def _pack_decoder() -> msgspec.msgpack.Decoder[Any]:
-    # (format, code version, folder, span key, {plan file: entry}).
-    return msgspec.msgpack.Decoder(tuple[
-        int, list[int], str, tuple[int, int, int, int],
-        dict[str, tuple[int, int, list[tuple[str, int, int, int, int]], msgspec.Raw]]])
+def _entry_decoder() -> msgspec.msgpack.Decoder[_Entry]:
+    return msgspec.msgpack.Decoder(
+        tuple[int, int, list[tuple[str, int, int, int, int]], msgspec.Raw])
 
 
 _SpanKey = tuple[int, int, int, int]  # first day, end, and the next period's dates
@@ -141,10 +140,11 @@ def _pack_path(folder: str) -> Path:
 
 @dataclass
 class _Pack:
-    """What this run knows of one folder's pack: the entries read, and those to add."""
+    """What this run knows of one folder's pack: the pack as opened, and the entries to add
+    (each encoded whole, `_Entry`)."""
 
-    held: dict[str, _Entry]
-    pending: dict[str, _Entry] = field(default_factory=dict)
+    opened: cachepack.Pack | None
+    pending: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -167,30 +167,17 @@ class ReviewCache:
         if key != self._key:
             self.flush()
             self._key = key
-            self._packs.clear()
+
+    def _version(self) -> list[int]:
+        # A pack holds one span, computed by one version of the code.
+        return [FORMAT, *self._key, *_code_version()]
 
     def _pack(self, folder: str) -> _Pack:
         pack = self._packs.get(folder)
         if pack is None:
-            pack = self._packs[folder] = _Pack(self._read(folder))
+            pack = self._packs[folder] = _Pack(
+                cachepack.Pack.open(_pack_path(folder), self._version(), folder))
         return pack
-
-    def _read(self, folder: str) -> dict[str, _Entry]:
-        target = _pack_path(folder)
-        if not cachefiles.usable_folder(target.parent, create=False):
-            return {}
-        data = cachefiles.read(target)
-        if data is None:
-            return {}
-        try:
-            version, code, owner, span, entries = _pack_decoder().decode(data)
-        except msgspec.DecodeError:
-            return {}
-        if (version != FORMAT or code != _code_version() or owner != folder
-                or span != self._key):
-            return {}
-        held: dict[str, _Entry] = entries
-        return held
 
     def recall(self, loaded: LoadedPlan, stamps: list[Stamp]) -> StoredPlan | None:
         """The kept lines of `loaded`, if its file and its journal (`stamps`, as listed now)
@@ -198,11 +185,17 @@ class ReviewCache:
         path = os.fspath(loaded.path)
         if loaded.source is None or os.environ.get("KEHOACH_NO_CACHE"):
             return None
-        entry = self._pack(_folder_of(path)).held.get(os.path.basename(path))
-        if entry is None or (entry[0], entry[1]) != loaded.source or entry[2] != stamps:
+        opened = self._pack(_folder_of(path)).opened
+        # Read for this plan alone, and dropped once decoded: 1,000,000 notes' lines are
+        # some 35 MB of pack that need not stay in memory beside what they decode to.
+        blob = opened.get(os.path.basename(path)) if opened is not None else None
+        if blob is None:
             return None
         try:
-            stored = _plan_decoder().decode(entry[3])
+            size, crc, kept_stamps, lines = _entry_decoder().decode(blob)
+            if (size, crc) != loaded.source or kept_stamps != stamps:
+                return None
+            stored = _plan_decoder().decode(lines)
         except msgspec.DecodeError:
             return None
         if len(stored.lines) != len(loaded.plan.tasks()):  # pragma: no cover - same bytes
@@ -213,9 +206,16 @@ class ReviewCache:
              lines: Sequence[TaskLine], latest: Sequence[dict[str, date]]) -> None:
         """Keep a plan's lines just computed from its journal, read without damage; `stamps`
         are the journal's, taken before the read."""
+        from kehoach_cli.plan.cache import encodable
+
         path = os.fspath(loaded.path)
         if (loaded.source is None or os.environ.get("KEHOACH_NO_CACHE")
                 or not _settled(stamps)):
+            return
+        folder, name = _folder_of(path), os.path.basename(path)
+        # Names in bytes that are not UTF-8 cannot be kept (MessagePack text is UTF-8).
+        if not (encodable(folder) and encodable(name)
+                and all(encodable(stamp[0]) for stamp in stamps)):
             return
         if self.with_json:
             from kehoach_cli.query.review import set_json
@@ -223,65 +223,41 @@ class ReviewCache:
 
             for line in lines:
                 set_json(line, line_json(line))
+        encode = msgspec.msgpack.encode
         try:
-            data = msgspec.msgpack.encode(StoredPlan(unplaced, [
+            data = encode(StoredPlan(unplaced, [
                 _stored(line, day) for line, day in zip(lines, latest, strict=True)]))
+            entry = encode((*loaded.source, stamps, msgspec.Raw(data)))
         except (TypeError, ValueError, OverflowError):  # pragma: no cover - plain data
             return
-        self._pack(_folder_of(path)).pending[os.path.basename(path)] = (
-            *loaded.source, stamps, msgspec.Raw(data))
+        self._pack(folder).pending[name] = entry
 
     def flush(self) -> None:
         """Write each pack that gained lines, merged with what is on disk, in one step."""
-        for folder, pack in self._packs.items():
+        packs, self._packs = self._packs, {}
+        for folder, pack in packs.items():
+            if pack.opened is not None:
+                pack.opened.close()  # before writing: Windows replaces no open file
             if pack.pending:
-                self._write(folder, pack)
+                self._write(folder, pack.pending)
 
-    def _write(self, folder: str, pack: _Pack) -> None:
-        from kehoach_cli.plan.cache import encodable
-
-        pending, pack.pending = pack.pending, {}
+    def _write(self, folder: str, pending: dict[str, bytes]) -> None:
         target = _pack_path(folder)
-        if not encodable(folder) or not cachefiles.usable_folder(target.parent, create=True):
-            return
-        # Another run may have written meanwhile: keep its entries, ours on top.
-        entries = {**self._read(folder), **pending}
+        # Another run may have written meanwhile: keep its entries (of this span and
+        # code, for plan files still there), ours on top.
+        current = cachepack.Pack.open(target, self._version(), folder)
         try:
-            present = set(os.listdir(folder))
+            present: set[str] | None = set(os.listdir(folder))
         except OSError:
             present = None
-        kept = [(name, entry) for name, entry in entries.items()
-                if encodable(name) and (present is None or name in present)
-                and all(encodable(stamp[0]) for stamp in entry[2])]
-        cachefiles.write(target, *_pack_chunks(folder, self._key, kept))
-        pack.held = entries
-
-
-def _pack_chunks(folder: str, key: _SpanKey, kept: list[tuple[str, _Entry]]
-                 ) -> list[bytes | memoryview]:
-    """The MessagePack of `(FORMAT, code version, folder, key, dict(kept))` as pieces: each
-    plan's lines, already encoded, are written as they are, where encoding the whole would
-    copy them all (tens of megabytes at the run's peak, with the copy that adds the
-    checksum)."""
-    encode = msgspec.msgpack.encode
-    # 0x95, 0x94: MessagePack's headers of arrays of 5 and 4 items (how msgspec writes the
-    # pack's tuple and each entry's); the test holds the pieces to msgspec's own bytes.
-    chunks: list[bytes | memoryview] = [
-        b"\x95", encode(FORMAT), encode(_code_version()), encode(folder), encode(key),
-        _map_head(len(kept))]
-    for name, (size, crc, stamps, lines) in kept:
-        chunks += [encode(name), b"\x94", encode(size), encode(crc), encode(stamps),
-                   memoryview(lines)]
-    return chunks
-
-
-def _map_head(count: int) -> bytes:
-    """A MessagePack map's header for `count` pairs."""
-    if count < 16:
-        return bytes([0x80 | count])
-    if count < 1 << 16:
-        return b"\xde" + count.to_bytes(2, "big")
-    return b"\xdf" + count.to_bytes(4, "big")
+        blobs: dict[str, bytes] = {}
+        if current is not None:
+            with current:
+                blobs = cachepack.blobs_of(current, [
+                    name for name in current.names()
+                    if name not in pending and (present is None or name in present)])
+        blobs.update(pending)
+        cachepack.write(target, self._version(), folder, blobs)
 
 
 def _settled(stamps: list[Stamp]) -> bool:
