@@ -34,6 +34,7 @@ from bench.common import (
     make_workspace,
     median_seconds,
     report,
+    side_by_side,
     write_journals,
 )
 
@@ -138,6 +139,26 @@ def main() -> None:
         tw = median_seconds(["task", "project:MTTQ", "list"], few, huge, tw_env)
         report("Taskwarrior 2.6: task project:MTTQ list (cùng 10.000 nhiệm vụ)", tw, floor)
         print(f"{'':<55} kehoach/Taskwarrior: ấm {warm / tw:.2f}×, nguội {cold_big / tw:.2f}×")
+        # The same comparisons run in turn, round by round (`side_by_side`): the figures
+        # the targets are judged on when the machine's speed drifts.
+        anchor = (["task", "project:MTTQ", "list"], huge, tw_env)
+        print("Chạy xen kẽ từng lượt với Taskwarrior (trung vị của tỉ số từng lượt):")
+        ours, theirs, ratio = side_by_side((many, huge, env), anchor, runs)
+        print(f"  list 10.000 nhiệm vụ (ấm) {ours * 1000:.0f} ms / Taskwarrior "
+              f"{theirs * 1000:.0f} ms = {ratio:.2f}×  mục tiêu: ≤ 1×")
+        with tempfile.TemporaryDirectory() as scratch:
+            cold_cache = Path(scratch) / "cache"
+            ours, theirs, ratio = side_by_side(
+                (many, huge, {**env, "KEHOACH_CACHE_DIR": str(cold_cache)}), anchor, few,
+                prepare=lambda: shutil.rmtree(cold_cache, ignore_errors=True))
+        print(f"  list 10.000 nhiệm vụ (nguội) {ours * 1000:.0f} ms / Taskwarrior "
+              f"{theirs * 1000:.0f} ms = {ratio:.2f}×  mục tiêu: ≤ 3×")
+        # Issue 14's "under 0.7 s" was set on a machine where this Taskwarrior listing took
+        # 0.17 s: 0.7 / 0.17 = 4.1 times it, on any machine.
+        ours, theirs, ratio = side_by_side((many, with_journals, env), anchor, runs)
+        print(f"  list 1000 × 20, 200.000 ghi nhận (ấm) {ours * 1000:.0f} ms / Taskwarrior "
+              f"{theirs * 1000:.0f} ms = {ratio:.2f}×  mục tiêu: ≤ 4,1× (0,7 s khi "
+              "Taskwarrior mất 0,17 s)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ workspaces are kept in the system's temporary folder.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -28,6 +29,7 @@ from bench.common import (
     parse_floor,
     peak_mb,
     report,
+    side_by_side,
     write_journals,
 )
 
@@ -74,6 +76,22 @@ def main() -> None:
                                                                        root, env))
     report("report -d json (nguội hoàn toàn)", fresh_cache_seconds(cmd, runs, root),
            target="< 3000 ms")
+    # The same against the floor, run in turn round by round (`side_by_side`): what the
+    # targets are judged on when the machine's speed drifts. Issue 14 set "under 3 s" where
+    # the floor took 0.9-1.0 s: 3.0-3.3 times it.
+    print("Chạy xen kẽ từng lượt với sàn từng dòng (trung vị của tỉ số từng lượt):")
+    anchor = (parse_floor(), root, None)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "cache"
+        env = {"KEHOACH_CACHE_DIR": str(folder)}
+        ours, theirs, ratio = side_by_side((cmd, root, env), anchor, runs)
+        print(f"  report ấm {ours * 1000:.0f} ms / sàn {theirs * 1000:.0f} ms = {ratio:.2f}×  "
+              "mục tiêu: ≤ 1,2×")
+        ours, theirs, ratio = side_by_side(
+            (cmd, root, env), anchor, runs,
+            prepare=lambda: shutil.rmtree(folder, ignore_errors=True))
+        print(f"  report nguội hoàn toàn {ours * 1000:.0f} ms / sàn {theirs * 1000:.0f} ms = "
+              f"{ratio:.2f}×  mục tiêu: < 3 s khi sàn 0,9-1,0 s, tức ≤ 3,0-3,3×")
     if "--million" in sys.argv:
         big, entries = _workspace(1000)
         print(f"{PLANS} kế hoạch × {TASKS} nhiệm vụ, {entries:,} ghi nhận".replace(",", "."))

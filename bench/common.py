@@ -7,7 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,35 @@ def median_seconds(cmd: Sequence[str], runs: int = 10, cwd: Path | None = None,
         if i >= warmup:
             times.append(elapsed)
     return statistics.median(times)
+
+
+def _one_run(cmd: Sequence[str], cwd: Path | None, env: dict[str, str] | None) -> float:
+    """One timed run of `cmd` (wall time, or CPU time with BENCH_CPU=1, as `median_seconds`)."""
+    return median_seconds(cmd, 1, cwd, env, warmup=0)
+
+
+def side_by_side(subject: tuple[Sequence[str], Path | None, dict[str, str] | None],
+                 anchor: tuple[Sequence[str], Path | None, dict[str, str] | None],
+                 runs: int, prepare: Callable[[], None] | None = None
+                 ) -> tuple[float, float, float]:
+    """`subject` and `anchor` run in turn, `runs` rounds after one untimed round each:
+    their medians, and the median of each round's ratio subject/anchor. On a machine
+    whose speed drifts (a shared VM: here by up to 2× within minutes), two medians taken
+    minutes apart compare the drift; a ratio within one round compares the programs.
+    `prepare` runs before each subject run (e.g. empties a cache), untimed."""
+    subject_times: list[float] = []
+    anchor_times: list[float] = []
+    for i in range(runs + 1):
+        if prepare is not None:
+            prepare()
+        first = _one_run(*subject)
+        second = _one_run(*anchor)
+        if i:
+            subject_times.append(first)
+            anchor_times.append(second)
+    ratios = [a / b for a, b in zip(subject_times, anchor_times, strict=True)]
+    return (statistics.median(subject_times), statistics.median(anchor_times),
+            statistics.median(ratios))
 
 
 def import_floor(runs: int = 10) -> float:
