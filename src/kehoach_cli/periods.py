@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from kehoach_cli.dates import MAX_YEAR, MIN_YEAR
 from kehoach_cli.errors import KehoachError
+from kehoach_cli.lazyre import LazyPattern
 from kehoach_cli.text import fold
 
 
@@ -133,17 +134,17 @@ def containing(kind: Kind, day: date, convention: Convention = Convention.LICH) 
 
 _ROMAN_TO_INT = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _YEAR = r"(?:/|\s+nam\s+|\s+|-)?(\d{4})"
-_PATTERNS: list[tuple[re.Pattern[str], Kind]] = [
+_PATTERNS: list[tuple[LazyPattern, Kind]] = [
     # Any number is read as a quarter so that "quý 5/2025" is told the range, not the forms.
-    (re.compile(r"^(?:quy\s*|q)(iv|iii|ii|i|\d{1,2})" + _YEAR + "?$"), Kind.QUY),
-    (re.compile(r"^(\d{4})\s*-?\s*q(\d{1,2})$"), Kind.QUY),
-    (re.compile(r"^thang\s*(\d{1,2})" + _YEAR + "?$"), Kind.THANG),
-    (re.compile(r"^(\d{1,2})/(\d{4})$"), Kind.THANG),
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), Kind.THANG),
-    (re.compile(r"^6\s*thang\s*(dau|cuoi)?(?:\s*nam)?" + _YEAR + "?$"), Kind.SAU_THANG),
-    (re.compile(r"^9\s*thang(?:\s*dau)?(?:\s*nam)?" + _YEAR + "?$"), Kind.CHIN_THANG),
-    (re.compile(r"^(?:ca\s+)?nam\s*(\d{4})?$"), Kind.NAM),
-    (re.compile(r"^(\d{4})$"), Kind.NAM),
+    (LazyPattern(r"^(?:quy\s*|q)(iv|iii|ii|i|\d{1,2})" + _YEAR + "?$"), Kind.QUY),
+    (LazyPattern(r"^(\d{4})\s*-?\s*q(\d{1,2})$"), Kind.QUY),
+    (LazyPattern(r"^thang\s*(\d{1,2})" + _YEAR + "?$"), Kind.THANG),
+    (LazyPattern(r"^(\d{1,2})/(\d{4})$"), Kind.THANG),
+    (LazyPattern(r"^(\d{4})-(\d{1,2})$"), Kind.THANG),
+    (LazyPattern(r"^6\s*thang\s*(dau|cuoi)?(?:\s*nam)?" + _YEAR + "?$"), Kind.SAU_THANG),
+    (LazyPattern(r"^9\s*thang(?:\s*dau)?(?:\s*nam)?" + _YEAR + "?$"), Kind.CHIN_THANG),
+    (LazyPattern(r"^(?:ca\s+)?nam\s*(\d{4})?$"), Kind.NAM),
+    (LazyPattern(r"^(\d{4})$"), Kind.NAM),
 ]
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from kehoach_cli.dates import DateError, parse_date
 from kehoach_cli.errors import KehoachError
+from kehoach_cli.lazyre import LazyPattern
 from kehoach_cli.periods import Kind, PeriodError, parse_period
 from kehoach_cli.text import fold
 
@@ -61,20 +62,20 @@ class Timeframe:
     chu_ky: Kind | None = None  # the recurrence, for `dinh_ky`
 
 
-_ONGOING = re.compile(r"^(thuong xuyen|lien tuc|hang ngay|suot nhiem ky.*)$")
-_DEADLINE = re.compile(
+_ONGOING = LazyPattern(r"^(thuong xuyen|lien tuc|hang ngay|suot nhiem ky.*)$")
+_DEADLINE = LazyPattern(
     r"^(?:hoan thanh\s+)?(?:truoc|cham nhat|han|den|trong)?\s*(?:ngay\s*)?"
     r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2})$"
 )
-_RECURRING = re.compile(r"^(?:dinh ky\s+)?(?:hang|hang)\s+(thang|quy|nam)$")
+_RECURRING = LazyPattern(r"^(?:dinh ky\s+)?(?:hang|hang)\s+(thang|quy|nam)$")
 _RECUR_KIND = {"thang": Kind.THANG, "quy": Kind.QUY, "nam": Kind.NAM}
-_HALVES = re.compile(r"^(?:dinh ky\s+)?6 thang(?: dau nam va cuoi nam| mot lan)(?: nam)?(?: \d{4})?$")
-_PREFIX = re.compile(r"^(?:trong|trong nam|hoan thanh trong|hoan thanh truoc|truoc)\s+")
+_HALVES = LazyPattern(r"^(?:dinh ky\s+)?6 thang(?: dau nam va cuoi nam| mot lan)(?: nam)?(?: \d{4})?$")
+_PREFIX = LazyPattern(r"^(?:trong|trong nam|hoan thanh trong|hoan thanh truoc|truoc)\s+")
 # "từ A đến B"; "A và B", "A, B" (two periods: "Quý IV/2025 và Quý I/2026", "Tháng 11,
 # 12/2013") are read the same way.
-_RANGE = re.compile(r"^(?:thoi gian\s+)?(?:tu\s+)?(?P<a>.+?)\s*(?:\bden\b|\bva\b|,|–|—)\s*"
+_RANGE = LazyPattern(r"^(?:thoi gian\s+)?(?:tu\s+)?(?P<a>.+?)\s*(?:\bden\b|\bva\b|,|–|—)\s*"
                     r"(?:het\s+)?(?P<b>.+)$")
-_DATE_ONLY = re.compile(r"^(?:ngay\s*)?(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})$")
+_DATE_ONLY = LazyPattern(r"^(?:ngay\s*)?(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})$")
 
 
 def _bounds(key: str, default_year: int | None = None) -> tuple[date, date]:
