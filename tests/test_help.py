@@ -97,3 +97,26 @@ def test_many_runs_in_one_process_wrap_the_help_option_once(cli: Runner) -> None
     for _ in range(3):
         assert cli("--help").code == 0
     assert core.Command.get_help_option is wrapped
+
+
+@pytest.mark.parametrize("args", [[name, *extra] for name in NAMES
+                                  for extra in (["--help"], ["--khong-co"])])
+def test_a_run_built_for_its_command_alone_reads_as_the_whole_app(
+        args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """`cli._app_for` builds only the command a run names: its help and usage errors must
+    be the whole application's, word for word."""
+    from typer._click.exceptions import ClickException
+
+    from kehoach_cli import cli as cli_module
+
+    def run(application: typer.Typer) -> tuple[str, str]:
+        try:
+            application(args=args, prog_name="kehoach", standalone_mode=False)
+        except ClickException as exc:
+            return capsys.readouterr().out, exc.format_message()
+        return capsys.readouterr().out, ""
+
+    single = cli_module._app_for(args)
+    assert single is not app and len(single.registered_commands) + len(
+        single.registered_groups) == 1
+    assert run(single) == run(app)
