@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kehoach_cli.errors import KehoachError, NotFound
@@ -182,6 +183,10 @@ def _all_assignments(task: Task) -> list[Assignment]:
     return [Assignment(code, role) for role, codes in task.roles().items() for code in codes]
 
 
+# Every role's list of codes on a task, in one C call.
+_role_lists = attrgetter(*(role.value for role in Role))
+
+
 def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
     """The tasks `flt` keeps, in plan and document order, with their state at `today`.
 
@@ -216,6 +221,7 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
             codes = wanted.get(loaded.key, [])
             # Each body's groups once per plan, not once per task (10,000 tasks in a big plan).
             holders = [(code, registry.groups_of(code)) for code in codes]
+            seen: dict[tuple[tuple[str, ...], ...], list[Assignment]] = {}
             # Each task's notes in order of day, then of recording; from the journal digest
             # when the journal has not changed since it was last read in full.
             by_task, damage = read_states(loaded)
@@ -225,7 +231,13 @@ def list_tasks(workspace: Workspace, flt: TaskFilter, today: date) -> TaskList:
                     continue
                 if flt.kinds and (task.thoi_gian is None or task.thoi_gian.loai not in flt.kinds):
                     continue
-                found = _assignments(task, holders, registry) if codes else _all_assignments(task)
+                # Plans repeat a few assignments over thousands of tasks: each worked out
+                # once per plan (the lists are shared between rows, never changed).
+                assigned = tuple(map(tuple, _role_lists(task)))
+                found = seen.get(assigned)
+                if found is None:
+                    found = seen[assigned] = (_assignments(task, holders, registry) if codes
+                                              else _all_assignments(task))
                 if flt.roles:
                     found = [a for a in found if a.role in flt.roles]
                 # Without --don-vi or --vai-tro every task is kept, even one no body holds yet.

@@ -91,6 +91,16 @@ def task_list_table(result: TaskList, *, full: bool, for_terminal: bool = False)
         columns.append("Trạng thái")
     rows = []
     sections: dict[tuple[str, str], str] = {}  # many rows share a section: shorten it once
+    # Rows of tasks with the same assignment share one list (`query.tasks.list_tasks`):
+    # its cell is written once.
+    written: dict[int, str] = {}
+
+    def roles_cell(row: TaskRow) -> str:
+        text = written.get(id(row.assignments))
+        if text is None:
+            text = written[id(row.assignments)] = _roles_cell(row, by_body, several_bodies)
+        return text
+
     for row in result.rows:
         key = (row.section.ma, row.section.tieu_de)
         section = sections.get(key)
@@ -101,7 +111,7 @@ def task_list_table(result: TaskList, *, full: bool, for_terminal: bool = False)
             row.task.ma,
             section,
             row.task.noi_dung if full else shorten(row.task.noi_dung, width),
-            _roles_cell(row, by_body, several_bodies),
+            roles_cell(row),
             timeframe_text(row.task.thoi_gian),
         ]
         if show_plan:
