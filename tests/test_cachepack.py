@@ -201,3 +201,29 @@ def test_a_damaged_digest_costs_only_its_plan_a_read(workspace: Path, cli: Runne
     reads.clear()
     assert cli("list", "--don-vi", "MTTQ").code == 0  # written again whole
     assert reads == []
+
+
+def test_files_earlier_versions_left_in_the_cache_are_swept(workspace: Path, cli: Runner,
+                                                           trusting: None,
+                                                           tmp_path: Path) -> None:
+    """The packs replaced a digest file per journal and a cache file per plan: the first
+    pack written removes those (the user's own regular files by exactly those names)."""
+    folder = cache_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    legacy = ["0036cf2542681307.nhat-ky", "00916b0d42ad130e.plan"]
+    kept = ["ghi-chu.nhat-ky", "ABCDEF0123456789.plan", "0036cf2542681307.txt",
+            "0036cf254268130.plan"]
+    for name in legacy + kept:
+        (folder / name).write_bytes(b"old")
+    (folder / "2222222222222222.nhat-ky").mkdir()
+    outside = tmp_path / "ngoai.txt"
+    outside.write_bytes(b"keep")
+    if hasattr(os, "symlink") and os.name != "nt":
+        (folder / "1111111111111111.plan").symlink_to(outside)
+    assert cli("log", "3.2", "đang làm", "-u", "MTTQ").code == 0
+    assert cli("list", "--don-vi", "MTTQ").code == 0  # a full read: the digest pack written
+    names = {p.name for p in folder.iterdir()}
+    assert not names & set(legacy)
+    assert set(kept) | {"2222222222222222.nhat-ky"} <= names
+    assert outside.read_bytes() == b"keep"
+    assert list(folder.glob(f"*{digest.PACK_SUFFIX}"))

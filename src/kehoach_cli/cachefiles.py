@@ -101,3 +101,36 @@ def write(path: Path, *chunks: bytes | memoryview) -> bool:
     except KehoachError:
         return False
     return True
+
+
+# Cache files earlier versions wrote, one per plan (`<16 hex>.plan`) or per journal
+# (`<16 hex>.nhat-ky`), which the packs replaced: nothing reads them any more.
+_LEGACY_SUFFIXES = (".plan", ".nhat-ky")
+_HEX = frozenset("0123456789abcdef")
+
+
+def sweep_legacy(folder: Path) -> int:
+    """Delete from `folder` the per-plan and per-journal cache files earlier versions wrote
+    (the user's own regular files by exactly those names, nothing else), so that a cache
+    folder does not keep a thousand dead files; how many went."""
+    try:
+        with os.scandir(folder) as items:
+            stale = [item for item in items if _is_legacy(item.name)
+                     and item.is_file(follow_symlinks=False)]
+    except OSError:
+        return 0
+    removed = 0
+    for item in stale:
+        try:
+            if trusted(item.stat(follow_symlinks=False)):
+                os.unlink(item.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _is_legacy(name: str) -> bool:
+    stem, dot, suffix = name.partition(".")
+    return (bool(dot) and f".{suffix}" in _LEGACY_SUFFIXES and len(stem) == 16
+            and set(stem) <= _HEX)

@@ -301,7 +301,21 @@ def _write(target: Path, folder: str, pending: dict[str, bytes]) -> None:
                 name for name in current.names()
                 if name not in pending and (present is None or name in present)])
     blobs.update(pending)
-    cachepack.write(target, FORMAT, folder, blobs)
+    if cachepack.write(target, FORMAT, folder, blobs):
+        _sweep_once(target.parent)
+
+
+_swept: set[Path] = set()
+
+
+def _sweep_once(cache_folder: Path) -> None:
+    """Remove the per-journal digest files (and per-plan cache files) earlier versions left
+    in the cache folder, once per run: a pack replaced them, and 1,000 plans left 1,000."""
+    if cache_folder not in _swept:
+        _swept.add(cache_folder)
+        from kehoach_cli import cachefiles
+
+        cachefiles.sweep_legacy(cache_folder)
 
 
 def _file_days(stamps: list[Stamp], journal: JournalRead) -> list[tuple[int, int, bool]]:
