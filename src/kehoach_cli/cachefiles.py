@@ -33,6 +33,15 @@ def trusted(info: os.stat_result) -> bool:
     return info.st_uid == getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+def named_for(cache_folder: Path, folder: str, suffix: str) -> Path:
+    """The cache file of `folder` (a plans folder) with `suffix`: two 32-bit checksums of
+    its name (hashlib costs 4 ms of start-up). The folder is stored inside and compared, so
+    a collision is only a miss; fsencode: a folder whose name is not UTF-8 (Linux bytes,
+    read as lone surrogates) names a cache file too, instead of failing the command."""
+    data = os.fsencode(folder)
+    return cache_folder / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{suffix}"
+
+
 def usable_folder(folder: Path, *, create: bool) -> bool:
     """Whether cache files may be read from (and written to) `folder`; with `create`, make
     it (private) when missing. A folder refused for its owner or rights is named on stderr

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import stat
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -173,14 +173,23 @@ def write(path: Path, version: Any, owner: str, blobs: Mapping[str, bytes | memo
     return True
 
 
-def blobs_of(pack: Pack | None, keep: Iterable[str]) -> dict[str, bytes]:
-    """The sound blobs of `pack` named in `keep`: what a writer carries over from the pack
-    it replaces."""
-    out: dict[str, bytes] = {}
-    if pack is None:
-        return out
-    for name in keep:
-        blob = pack.get(name)
-        if blob is not None:
-            out[name] = blob
-    return out
+def update(path: Path, version: Any, folder: str, pending: Mapping[str, bytes]) -> bool:
+    """Replace the pack at `path` (of `version`, for `folder`, its blobs named after entries
+    of that folder) with what it holds now and `pending` on top: another run may have
+    written it meanwhile, and its blobs are kept, less those of entries no longer in the
+    folder (they would only grow it). False, and nothing left behind, on any failure."""
+    try:
+        present: set[str] | None = set(os.listdir(folder))
+    except OSError:
+        present = None
+    blobs: dict[str, bytes] = {}
+    current = Pack.open(path, version, folder)
+    if current is not None:
+        with current:
+            for name in current.names():
+                if name not in pending and (present is None or name in present):
+                    blob = current.get(name)
+                    if blob is not None:
+                        blobs[name] = blob
+    blobs.update(pending)
+    return write(path, version, folder, blobs)

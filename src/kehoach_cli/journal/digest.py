@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import os
 import time
-import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -167,12 +166,11 @@ def _locate(loaded: LoadedPlan) -> tuple[Path, str, str]:
 def _located(plan_path: str, _cwd: str, cache_folder: Path) -> tuple[Path, str, str]:
     # Worked out once per plan, working folder and cache folder: 1,000 plans asked it at
     # 50 µs each (paths, checksums, the cache folder's environment variables).
+    from kehoach_cli.cachefiles import named_for
     from kehoach_cli.journal.store import sidecar_dir
 
     folder, name = os.path.split(os.path.abspath(sidecar_dir(Path(plan_path))))
-    data = os.fsencode(folder)  # as the plan cache: a folder name need not be UTF-8
-    return (cache_folder / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{PACK_SUFFIX}",
-            folder, name)
+    return named_for(cache_folder, folder, PACK_SUFFIX), folder, name
 
 
 @dataclass
@@ -286,22 +284,9 @@ def save(loaded: LoadedPlan, stamps: list[Stamp] | None, journal: JournalRead) -
 
 
 def _write(target: Path, folder: str, pending: dict[str, bytes]) -> None:
-    """Replace the pack with what it holds now (another run may have written it meanwhile)
-    and `pending` on top, less the digests of journal folders no longer there."""
-    current = cachepack.Pack.open(target, FORMAT, folder)
-    try:
-        present: set[str] | None = set(os.listdir(folder))
-    except OSError:
-        present = None
-    if current is None:
-        blobs: dict[str, bytes] = {}
-    else:
-        with current:
-            blobs = cachepack.blobs_of(current, [
-                name for name in current.names()
-                if name not in pending and (present is None or name in present)])
-    blobs.update(pending)
-    if cachepack.write(target, FORMAT, folder, blobs):
+    """Put `pending` into the pack (`cachepack.update`: merged with what another run wrote
+    meanwhile, less the digests of journal folders no longer there)."""
+    if cachepack.update(target, FORMAT, folder, pending):
         _sweep_once(target.parent)
 
 

@@ -119,13 +119,8 @@ def _entry(key: str) -> Path:
 
 @lru_cache(maxsize=256)
 def _pack_file(folder: str, cache_folder: Path) -> Path:
-    # Two 32-bit checksums name the file (hashlib costs 4 ms of start-up); the folder is
-    # stored inside and compared, so a collision is only a cache miss. Once per folder:
-    # 1,000 plans of one folder share it.
-    # fsencode: a folder whose name is not UTF-8 (Linux bytes, read as lone surrogates)
-    # names a cache file too, instead of failing the command.
-    data = os.fsencode(folder)
-    return cache_folder / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pack"
+    # Once per folder: 1,000 plans of one folder share it.
+    return cachefiles.named_for(cache_folder, folder, ".pack")
 
 
 def encodable(name: str) -> bool:

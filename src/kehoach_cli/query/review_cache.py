@@ -132,10 +132,10 @@ def _folder_of(path: str) -> str:
 
 
 def _pack_path(folder: str) -> Path:
+    from kehoach_cli.cachefiles import named_for
     from kehoach_cli.plan.cache import cache_dir
 
-    data = os.fsencode(folder)  # as the plan cache: a folder name need not be UTF-8
-    return cache_dir() / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.bao-cao"
+    return named_for(cache_dir(), folder, ".bao-cao")
 
 
 @dataclass
@@ -242,22 +242,9 @@ class ReviewCache:
                 self._write(folder, pack.pending)
 
     def _write(self, folder: str, pending: dict[str, bytes]) -> None:
-        target = _pack_path(folder)
-        # Another run may have written meanwhile: keep its entries (of this span and
-        # code, for plan files still there), ours on top.
-        current = cachepack.Pack.open(target, self._version(), folder)
-        try:
-            present: set[str] | None = set(os.listdir(folder))
-        except OSError:
-            present = None
-        blobs: dict[str, bytes] = {}
-        if current is not None:
-            with current:
-                blobs = cachepack.blobs_of(current, [
-                    name for name in current.names()
-                    if name not in pending and (present is None or name in present)])
-        blobs.update(pending)
-        cachepack.write(target, self._version(), folder, blobs)
+        # Merged with what another run wrote meanwhile (of this span and code, for plan
+        # files still there), ours on top.
+        cachepack.update(_pack_path(folder), self._version(), folder, pending)
 
 
 def _settled(stamps: list[Stamp]) -> bool:
